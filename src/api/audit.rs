@@ -1,0 +1,51 @@
+//! The audit trail, for admins and program officers.
+use axum::{Json, extract::State};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use validator::Validate;
+
+use crate::{
+    api::extract::{Staff, ValidQuery},
+    app::AppState,
+    error::{AppResult, Problem},
+    services::{
+        audit::{self, AuditEntry},
+        pagination::{Page, page_params},
+    },
+};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list_audit))
+}
+
+#[derive(Deserialize, Validate, IntoParams)]
+pub struct AuditQuery {
+    /// Entity kind, e.g. `user`, `country`.
+    pub entity: Option<String>,
+    /// Entity id (with `entity`).
+    pub id: Option<String>,
+    pub limit: Option<u64>,
+    pub cursor: Option<String>,
+}
+
+/// Recorded changes, newest first.
+#[utoipa::path(get, path = "/audit", tag = "audit", params(AuditQuery), security(("bearer" = [])),
+    responses((status = 200, body = Page<AuditEntry>), (status = 403, body = Problem)))]
+async fn list_audit(
+    Staff(_staff): Staff,
+    State(state): State<AppState>,
+    ValidQuery(q): ValidQuery<AuditQuery>,
+) -> AppResult<Json<Page<AuditEntry>>> {
+    let (limit, cursor) = page_params(q.limit, q.cursor.as_deref())?;
+    Ok(Json(
+        audit::list(
+            &state.db,
+            q.entity.as_deref(),
+            q.id.as_deref(),
+            limit,
+            cursor.as_ref(),
+        )
+        .await?,
+    ))
+}

@@ -1,0 +1,83 @@
+//! Sign in and out with bearer tokens; who am I.
+use std::net::SocketAddr;
+
+use axum::{
+    Json,
+    extract::{ConnectInfo, State},
+    http::StatusCode,
+};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use validator::Validate;
+
+use crate::{
+    api::extract::{CurrentUser, ValidJson},
+    app::AppState,
+    error::{AppResult, Problem},
+    services::{
+        auth,
+        users::{self, UserView},
+    },
+};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(me))
+}
+
+#[derive(Deserialize, Validate, ToSchema)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LoginResponse {
+    /// Opaque bearer token for the `Authorization` header.
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+    pub user: UserView,
+}
+
+/// Exchange email and password for a bearer token.
+#[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginRequest,
+    responses((status = 200, body = LoginResponse), (status = 401, body = Problem),
+              (status = 429, body = Problem, description = "Throttled; see Retry-After")))]
+async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ValidJson(body): ValidJson<LoginRequest>,
+) -> AppResult<Json<LoginResponse>> {
+    let outcome = auth::login(
+        &state.db,
+        &body.email,
+        &body.password,
+        &addr.ip().to_string(),
+        state.config.token_ttl,
+    )
+    .await?;
+    Ok(Json(LoginResponse {
+        token: outcome.token,
+        expires_at: outcome.expires_at,
+        user: outcome.user,
+    }))
+}
+
+/// Revoke the token used for this request.
+#[utoipa::path(post, path = "/auth/logout", tag = "auth", security(("bearer" = [])),
+    responses((status = 204), (status = 401, body = Problem)))]
+async fn logout(State(state): State<AppState>, user: CurrentUser) -> AppResult<StatusCode> {
+    auth::revoke_token(&state.db, user.token_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The signed-in user.
+#[utoipa::path(get, path = "/me", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = UserView), (status = 401, body = Problem)))]
+async fn me(State(state): State<AppState>, user: CurrentUser) -> AppResult<Json<UserView>> {
+    Ok(Json(users::get(&state.db, user.id).await?))
+}

@@ -1,0 +1,236 @@
+//! The request extractors every JSON handler uses: the caller (with role
+//! guards that run before the body is read), a validated JSON body and a
+//! validated query string.
+use axum::{
+    body::Bytes,
+    extract::{FromRequest, FromRequestParts, Request, rejection::BytesRejection},
+    http::{StatusCode, header, request::Parts},
+};
+use serde::de::DeserializeOwned;
+use validator::Validate;
+
+use crate::{app::AppState, domain::role::Role, error::AppError, services::auth};
+
+/// The authenticated caller, from `Authorization: Bearer <token>`.
+#[derive(Clone, Debug)]
+pub struct CurrentUser {
+    pub id: i32,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub country_code: Option<String>,
+    pub token_id: i32,
+}
+
+impl CurrentUser {
+    /// Whether the caller may see records of `country`: staff see every
+    /// country, a liaison only their own.
+    pub fn sees_country(&self, country: &str) -> bool {
+        self.role.is_staff() || self.country_code.as_deref() == Some(country)
+    }
+
+    /// The country a liaison's lists are restricted to; `None` for staff.
+    pub fn country_scope(&self) -> Option<&str> {
+        if self.role.is_staff() {
+            None
+        } else {
+            self.country_code.as_deref()
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        if let Some(user) = parts.extensions.get::<CurrentUser>() {
+            return Ok(user.clone());
+        }
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or(AppError::Unauthorized)?;
+        let user = auth::authenticate(&state.db, token).await?;
+        parts.extensions.insert(user.clone());
+        Ok(user)
+    }
+}
+
+/// A caller with the `admin` role; anyone else gets 403.
+pub struct Admin(pub CurrentUser);
+
+/// A program officer or an admin; a liaison gets 403.
+pub struct Staff(pub CurrentUser);
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let user = CurrentUser::from_request_parts(parts, state).await?;
+        if user.role == Role::Admin {
+            Ok(Self(user))
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let user = CurrentUser::from_request_parts(parts, state).await?;
+        if user.role.is_staff() {
+            Ok(Self(user))
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+/// A JSON body, deserialized and validated: 400 when it is not JSON (or not
+/// declared as JSON), 413 when too large, 422 naming the field otherwise.
+pub struct ValidJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for ValidJson<T>
+where
+    T: DeserializeOwned + Validate,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .map(|mime| {
+                let mime = mime.trim().to_ascii_lowercase();
+                mime == "application/json" || mime.ends_with("+json")
+            })
+            .unwrap_or(false);
+        if !is_json {
+            return Err(AppError::BadRequest(
+                "Expected a JSON body with Content-Type: application/json.".into(),
+            ));
+        }
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(body_rejection)?;
+        let value: serde_json::Value = serde_json::from_slice(&bytes)
+            .map_err(|e| AppError::BadRequest(format!("The body is not valid JSON: {e}")))?;
+        let parsed: T = serde_path_to_error::deserialize(value).map_err(|e| {
+            let (field, message) =
+                describe_serde_error(&e.path().to_string(), &e.inner().to_string());
+            AppError::field(&field, message)
+        })?;
+        parsed.validate()?;
+        Ok(Self(parsed))
+    }
+}
+
+/// Maps a failure to read the body: too large → 413, anything else → 400.
+pub fn body_rejection(rejection: BytesRejection) -> AppError {
+    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::PayloadTooLarge("The request body is too large.".into())
+    } else {
+        AppError::BadRequest(format!("The request body could not be read: {rejection}"))
+    }
+}
+
+/// A query string, deserialized and validated; 422 naming the parameter.
+pub struct ValidQuery<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ValidQuery<T>
+where
+    T: DeserializeOwned + Validate,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, AppError> {
+        let query = parts.uri.query().unwrap_or("");
+        let deserializer =
+            serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        let parsed: T = serde_path_to_error::deserialize(deserializer).map_err(|e| {
+            let (field, message) =
+                describe_serde_error(&e.path().to_string(), &e.inner().to_string());
+            AppError::field(&field, message)
+        })?;
+        parsed.validate()?;
+        Ok(Self(parsed))
+    }
+}
+
+/// Turns a serde error at `path` into a field name and a message. A missing
+/// field is reported at its parent's path by serde; name the field itself.
+fn describe_serde_error(path: &str, message: &str) -> (String, String) {
+    let parent = if path == "." { "" } else { path };
+    if let Some(rest) = message.strip_prefix("missing field `")
+        && let Some(name) = rest.split('`').next()
+    {
+        let field = if parent.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{parent}.{name}")
+        };
+        return (field, "is required".into());
+    }
+    let field = if parent.is_empty() {
+        "body".to_owned()
+    } else {
+        parent.to_owned()
+    };
+    // serde messages end with a location suffix for JSON text; keep the sentence only.
+    let message = message
+        .split(" at line ")
+        .next()
+        .unwrap_or(message)
+        .to_owned();
+    (field, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::describe_serde_error;
+
+    #[test]
+    fn serde_errors_name_the_field() {
+        let cases = [
+            (".", "missing field `email`", "email", "is required"),
+            (
+                "opi_min",
+                "missing field `speaking`",
+                "opi_min.speaking",
+                "is required",
+            ),
+            (
+                "seats",
+                "invalid type: string \"x\", expected i32 at line 1 column 9",
+                "seats",
+                "invalid type: string \"x\", expected i32",
+            ),
+            (
+                ".",
+                "invalid type: sequence, expected struct X",
+                "body",
+                "invalid type: sequence, expected struct X",
+            ),
+        ];
+        for (path, message, field, expected) in cases {
+            assert_eq!(
+                describe_serde_error(path, message),
+                (field.to_owned(), expected.to_owned()),
+                "{path} {message}"
+            );
+        }
+    }
+}

@@ -1,0 +1,46 @@
+//! The JSON API under `/api/v1`: thin handlers that extract, call a service
+//! and respond. Each resource registers its routes next to their OpenAPI
+//! description.
+use utoipa::{
+    Modify, OpenApi,
+    openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+};
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::app::AppState;
+
+pub mod audit;
+pub mod auth;
+pub mod countries;
+pub mod extract;
+pub mod users;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "IMET enrollment manager API", description = "Countries, catalog, students, nominations and funding of an IMET-style training program."),
+    modifiers(&BearerAuth),
+    tags((name = "auth"), (name = "users"), (name = "countries"), (name = "audit"))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// Every JSON route, mounted at `/api/v1`, with the OpenAPI document.
+pub fn router() -> OpenApiRouter<AppState> {
+    let v1 = OpenApiRouter::new()
+        .merge(auth::router())
+        .merge(users::router())
+        .merge(countries::router())
+        .merge(audit::router());
+    OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
+}

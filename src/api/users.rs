@@ -1,0 +1,93 @@
+//! User administration (admin only).
+use axum::{
+    Json,
+    extract::{Path, State},
+    http::StatusCode,
+};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use validator::Validate;
+
+use crate::{
+    api::extract::{Admin, ValidJson, ValidQuery},
+    app::AppState,
+    domain::role::Role,
+    error::{AppResult, Problem},
+    services::{
+        pagination::{Page, page_params},
+        users::{self, NewUser, UserFilter, UserPatch, UserView},
+    },
+};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_users, create_user))
+        .routes(routes!(get_user, update_user))
+}
+
+#[derive(Deserialize, Validate, IntoParams)]
+pub struct UserQuery {
+    pub role: Option<Role>,
+    pub country: Option<String>,
+    pub active: Option<bool>,
+    pub limit: Option<u64>,
+    pub cursor: Option<String>,
+}
+
+/// List users in id order.
+#[utoipa::path(get, path = "/users", tag = "users", params(UserQuery), security(("bearer" = [])),
+    responses((status = 200, body = Page<UserView>), (status = 403, body = Problem)))]
+async fn list_users(
+    Admin(_admin): Admin,
+    State(state): State<AppState>,
+    ValidQuery(q): ValidQuery<UserQuery>,
+) -> AppResult<Json<Page<UserView>>> {
+    let (limit, cursor) = page_params(q.limit, q.cursor.as_deref())?;
+    let filter = UserFilter {
+        role: q.role,
+        country_code: q.country,
+        active: q.active,
+    };
+    Ok(Json(
+        users::list(&state.db, filter, limit, cursor.as_ref()).await?,
+    ))
+}
+
+/// Create an account; a liaison needs a `country_code`.
+#[utoipa::path(post, path = "/users", tag = "users", request_body = NewUser, security(("bearer" = [])),
+    responses((status = 201, body = UserView), (status = 403, body = Problem),
+              (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn create_user(
+    Admin(admin): Admin,
+    State(state): State<AppState>,
+    ValidJson(body): ValidJson<NewUser>,
+) -> AppResult<(StatusCode, Json<UserView>)> {
+    let user = users::create(&state.db, Some(admin.id), body).await?;
+    Ok((StatusCode::CREATED, Json(user)))
+}
+
+/// One user.
+#[utoipa::path(get, path = "/users/{id}", tag = "users", params(("id" = i32, Path)), security(("bearer" = [])),
+    responses((status = 200, body = UserView), (status = 404, body = Problem)))]
+async fn get_user(
+    Admin(_admin): Admin,
+    State(state): State<AppState>,
+    Path(id): Path<i32>,
+) -> AppResult<Json<UserView>> {
+    Ok(Json(users::get(&state.db, id).await?))
+}
+
+/// Change role, country, active flag or password. Deactivating or resetting
+/// the password revokes the user's tokens.
+#[utoipa::path(patch, path = "/users/{id}", tag = "users", params(("id" = i32, Path)), request_body = UserPatch,
+    security(("bearer" = [])),
+    responses((status = 200, body = UserView), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn update_user(
+    Admin(admin): Admin,
+    State(state): State<AppState>,
+    Path(id): Path<i32>,
+    ValidJson(body): ValidJson<UserPatch>,
+) -> AppResult<Json<UserView>> {
+    Ok(Json(users::update(&state.db, admin.id, id, body).await?))
+}

@@ -1,0 +1,100 @@
+//! Settings from the environment, with defaults that just work: no settings at
+//! all gives an SQLite file under `./data/` and emails written as `.eml` files.
+use std::{env, path::PathBuf};
+
+use anyhow::{Context, bail};
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Listen address (`IMET_BIND`), default `127.0.0.1:8080`.
+    pub bind: String,
+    /// `IMET_DATA_DIR`, default `./data`: the SQLite file and the `.eml` mail drop.
+    pub data_dir: PathBuf,
+    /// `DATABASE_URL`: `sqlite://PATH?mode=rwc` or `postgres://…`.
+    pub database_url: String,
+    /// `SMTP_URL`: `smtp://host:port` or `smtps://user:pass@host`; none means `.eml` files.
+    pub smtp_url: Option<String>,
+    /// `MAIL_FROM`, the sender of every email.
+    pub mail_from: String,
+    /// `IMET_BASE_URL`, the root of links in emails.
+    pub base_url: String,
+    /// `IMET_ADMIN_EMAIL` / `IMET_ADMIN_PASSWORD`: the first admin, created when no user exists.
+    pub bootstrap_admin: Option<(String, String)>,
+    /// Bearer token lifetime (`IMET_TOKEN_TTL_HOURS`, default 12).
+    pub token_ttl: chrono::Duration,
+    pub validity: ValidityDays,
+}
+
+/// Validity windows of §2, in days (`IMET_ECL_VALIDITY_DAYS`,
+/// `IMET_OPI_VALIDITY_DAYS`, `IMET_VETTING_VALIDITY_DAYS`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ValidityDays {
+    pub ecl: i64,
+    pub opi: i64,
+    pub vetting: i64,
+}
+
+impl Default for ValidityDays {
+    fn default() -> Self {
+        Self {
+            ecl: 105,
+            opi: 180,
+            vetting: 365,
+        }
+    }
+}
+
+impl Config {
+    /// Reads the settings of SPEC §3 from the environment.
+    pub fn from_env() -> anyhow::Result<Self> {
+        let var = |name: &str| env::var(name).ok().filter(|v| !v.trim().is_empty());
+        // A positive whole number (of days, or hours for the token lifetime).
+        let days = |name: &str, default: i64| -> anyhow::Result<i64> {
+            match var(name) {
+                None => Ok(default),
+                Some(v) => {
+                    let n: i64 = v
+                        .parse()
+                        .with_context(|| format!("{name} must be a whole number"))?;
+                    if n <= 0 {
+                        bail!("{name} must be positive");
+                    }
+                    Ok(n)
+                }
+            }
+        };
+        let bind = var("IMET_BIND").unwrap_or_else(|| "127.0.0.1:8080".into());
+        let data_dir = PathBuf::from(var("IMET_DATA_DIR").unwrap_or_else(|| "./data".into()));
+        let database_url = var("DATABASE_URL").unwrap_or_else(|| sqlite_url(&data_dir));
+        let bootstrap_admin = match (var("IMET_ADMIN_EMAIL"), var("IMET_ADMIN_PASSWORD")) {
+            (Some(email), Some(password)) => Some((email, password)),
+            _ => None,
+        };
+        Ok(Self {
+            base_url: var("IMET_BASE_URL").unwrap_or_else(|| format!("http://{bind}")),
+            bind,
+            database_url,
+            smtp_url: var("SMTP_URL"),
+            mail_from: var("MAIL_FROM")
+                .unwrap_or_else(|| "IMET Enrollment <no-reply@imet.localhost>".into()),
+            bootstrap_admin,
+            token_ttl: chrono::Duration::hours(days("IMET_TOKEN_TTL_HOURS", 12)?),
+            validity: ValidityDays {
+                ecl: days("IMET_ECL_VALIDITY_DAYS", 105)?,
+                opi: days("IMET_OPI_VALIDITY_DAYS", 180)?,
+                vetting: days("IMET_VETTING_VALIDITY_DAYS", 365)?,
+            },
+            data_dir,
+        })
+    }
+
+    /// Directory where emails are written as `.eml` files when no SMTP server is set.
+    pub fn mail_dir(&self) -> PathBuf {
+        self.data_dir.join("mail")
+    }
+}
+
+/// The default database: an SQLite file inside the data directory.
+pub fn sqlite_url(data_dir: &std::path::Path) -> String {
+    format!("sqlite://{}?mode=rwc", data_dir.join("imet.db").display())
+}

@@ -1,0 +1,5 @@
+//! Pure rules of the program, free of I/O: values that can only hold valid
+//! data, and decisions computed from them. Each rule has a table of cases.
+pub mod country_code;
+pub mod password;
+pub mod role;

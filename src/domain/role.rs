@@ -1,0 +1,116 @@
+//! Who may do what (SPEC §1).
+use std::{fmt, str::FromStr};
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    ProgramOfficer,
+    CountryLiaison,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Admin, Role::ProgramOfficer, Role::CountryLiaison];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::ProgramOfficer => "program_officer",
+            Role::CountryLiaison => "country_liaison",
+        }
+    }
+
+    /// Staff decide for every country: program officers and admins.
+    pub fn is_staff(self) -> bool {
+        matches!(self, Role::Admin | Role::ProgramOfficer)
+    }
+
+    /// A liaison belongs to exactly one country; the other roles to none.
+    pub fn needs_country(self) -> bool {
+        self == Role::CountryLiaison
+    }
+
+    /// Human label, for emails and pages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Admin => "Administrator",
+            Role::ProgramOfficer => "Program officer",
+            Role::CountryLiaison => "Country liaison",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Role {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| format!("unknown role `{s}`"))
+    }
+}
+
+/// Checks the pairing of a role with a country: a liaison needs one, others have none.
+pub fn check_role_country(role: Role, country: Option<&str>) -> Result<(), &'static str> {
+    match (role.needs_country(), country.is_some()) {
+        (true, false) => Err("a country liaison must belong to a country"),
+        (false, true) => Err("only a country liaison belongs to a country"),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_round_trips_through_its_name() {
+        for role in Role::ALL {
+            assert_eq!(role.as_str().parse::<Role>(), Ok(role));
+        }
+        assert!("superuser".parse::<Role>().is_err());
+        assert!("Admin".parse::<Role>().is_err());
+    }
+
+    #[test]
+    fn staff_and_country_rules() {
+        let cases = [
+            (Role::Admin, true, false),
+            (Role::ProgramOfficer, true, false),
+            (Role::CountryLiaison, false, true),
+        ];
+        for (role, staff, needs_country) in cases {
+            assert_eq!(role.is_staff(), staff, "{role}");
+            assert_eq!(role.needs_country(), needs_country, "{role}");
+        }
+    }
+
+    #[test]
+    fn role_country_pairing() {
+        let cases = [
+            (Role::CountryLiaison, Some("PK"), true),
+            (Role::CountryLiaison, None, false),
+            (Role::ProgramOfficer, None, true),
+            (Role::ProgramOfficer, Some("PK"), false),
+            (Role::Admin, None, true),
+            (Role::Admin, Some("JO"), false),
+        ];
+        for (role, country, ok) in cases {
+            assert_eq!(
+                check_role_country(role, country).is_ok(),
+                ok,
+                "{role} {country:?}"
+            );
+        }
+    }
+}

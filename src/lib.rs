@@ -1,0 +1,11 @@
+//! IMET-style training enrollment manager: countries, accounts, catalog,
+//! students, nominations and grant funding, as a JSON API and web pages.
+pub mod api;
+pub mod app;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod entities;
+pub mod error;
+pub mod services;

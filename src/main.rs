@@ -1,0 +1,114 @@
+//! Command line: `serve [--demo]`, `migrate`, `create-user`.
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use imet::{app, config::Config, db, demo, domain::role::Role, services::users};
+use tracing_subscriber::{EnvFilter, fmt, prelude::*};
+use validator::Validate;
+
+#[derive(Parser)]
+#[command(
+    name = "imet",
+    version,
+    about = "IMET-style training enrollment manager"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run migrations, then serve HTTP (and the mail worker) until SIGTERM/Ctrl-C.
+    Serve {
+        /// Seed demo data into an empty database and print the demo logins.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Create an account (password from IMET_NEW_USER_PASSWORD or --password).
+    CreateUser {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// admin | program_officer | country_liaison
+        #[arg(long)]
+        role: String,
+        /// Required for a country liaison.
+        #[arg(long)]
+        country: Option<String>,
+        #[arg(long, env = "IMET_NEW_USER_PASSWORD", hide_env_values = true)]
+        password: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    // Both ring and aws-lc-rs may be linked; choose one before any TLS use.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    tracing_subscriber::registry()
+        .with(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+        )
+        .with(fmt::layer().json().flatten_event(true))
+        .init();
+
+    let cli = Cli::parse();
+    let config = Config::from_env()?;
+    match cli.command {
+        Command::Serve { demo } => serve(config, demo).await,
+        Command::Migrate => {
+            let conn = db::connect(&config.database_url).await?;
+            db::migrate(&conn).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::CreateUser {
+            email,
+            name,
+            role,
+            country,
+            password,
+        } => {
+            let role: Role = role.parse().map_err(anyhow::Error::msg)?;
+            let conn = db::connect(&config.database_url).await?;
+            db::migrate(&conn).await?;
+            let new = users::NewUser {
+                email,
+                name,
+                role,
+                country_code: country,
+                password,
+            };
+            new.validate().context("invalid user")?;
+            let user = users::create(&conn, None, new)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", e.problem()))?;
+            println!("created user {} <{}> as {}", user.id, user.email, user.role);
+            Ok(())
+        }
+    }
+}
+
+async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
+    let bind = config.bind.clone();
+    let state = app::prepare(config).await?;
+    if demo {
+        if demo::seed(&state.db)
+            .await
+            .map_err(|e| anyhow::anyhow!("{}", e.problem()))?
+        {
+            println!("Seeded the demo data.");
+        } else {
+            println!("The database is not empty: demo data not seeded.");
+        }
+        println!("{}", demo::logins());
+    }
+    let listener = tokio::net::TcpListener::bind(&bind)
+        .await
+        .with_context(|| format!("cannot listen on {bind}"))?;
+    println!("Serving on http://{bind}");
+    tracing::info!(%bind, "listening");
+    app::serve(listener, state, app::shutdown_signal()).await
+}

@@ -1,0 +1,260 @@
+//! Passwords, bearer tokens and login throttling. Tokens and login attempts
+//! live in the database, so several instances agree on them.
+use std::sync::LazyLock;
+
+use argon2::{
+    Argon2,
+    password_hash::{PasswordHasher, PasswordVerifier},
+};
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, prelude::*, sea_query::Expr,
+};
+use sha2::{Digest, Sha256};
+
+use crate::{
+    api::extract::CurrentUser,
+    entities::{api_token, login_attempt, user},
+    error::{AppError, AppResult},
+    services::users::UserView,
+};
+
+/// Failed logins for one account within [`THROTTLE_WINDOW`] before it is locked (SPEC §3).
+pub const ACCOUNT_FAILURE_LIMIT: usize = 5;
+/// Failed logins from one client address within [`THROTTLE_WINDOW`] before it is locked.
+pub const CLIENT_FAILURE_LIMIT: usize = 20;
+pub const THROTTLE_WINDOW: Duration = Duration::minutes(15);
+
+/// Hashes a password with argon2id on a blocking thread.
+pub async fn hash_password(password: String) -> anyhow::Result<String> {
+    tokio::task::spawn_blocking(move || {
+        Argon2::default()
+            .hash_password(password.as_bytes())
+            .map(|h| h.to_string())
+            .map_err(|e| anyhow::anyhow!("hashing failed: {e}"))
+    })
+    .await?
+}
+
+/// Verifies a password against a stored hash on a blocking thread.
+pub async fn verify_password(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        Argon2::default()
+            .verify_password(password.as_bytes(), hash.as_str())
+            .is_ok()
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// A hash to verify against when the account does not exist, so an unknown
+/// email costs the same time as a wrong password.
+static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
+    Argon2::default()
+        .hash_password(b"no such account, no such password")
+        .map(|h| h.to_string())
+        .unwrap_or_default()
+});
+
+pub struct LoginOutcome {
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+    pub user: UserView,
+}
+
+/// Checks credentials and issues a token. Unknown email, wrong password and
+/// deactivated account all answer the same 401. Throttled callers get 429
+/// before their password is even looked at.
+pub async fn login(
+    db: &DatabaseConnection,
+    email: &str,
+    password: &str,
+    client_addr: &str,
+    token_ttl: Duration,
+) -> AppResult<LoginOutcome> {
+    let email = email.trim().to_lowercase();
+    let now = Utc::now();
+    check_throttle(db, &email, client_addr, now).await?;
+
+    let account = user::Entity::find()
+        .filter(user::Column::Email.eq(&email))
+        .one(db)
+        .await?;
+    let hash = account
+        .as_ref()
+        .map(|u| u.password_hash.clone())
+        .unwrap_or_else(|| DUMMY_HASH.clone());
+    let password_ok = verify_password(password.to_owned(), hash).await;
+    let account = account.filter(|u| password_ok && u.active);
+
+    login_attempt::ActiveModel {
+        email: Set(email.clone()),
+        client_addr: Set(client_addr.to_owned()),
+        succeeded: Set(account.is_some()),
+        attempted_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+
+    let Some(account) = account else {
+        return Err(AppError::Unauthorized);
+    };
+    // Attempts older than the window no longer matter to anyone.
+    login_attempt::Entity::delete_many()
+        .filter(login_attempt::Column::AttemptedAt.lt(now - Duration::days(1)))
+        .exec(db)
+        .await?;
+    let (token, expires_at) = issue_token(db, account.id, token_ttl).await?;
+    Ok(LoginOutcome {
+        token,
+        expires_at,
+        user: UserView::from(account),
+    })
+}
+
+/// 429 when the account has [`ACCOUNT_FAILURE_LIMIT`] failures since its last
+/// success within the window, or the client address [`CLIENT_FAILURE_LIMIT`].
+async fn check_throttle(
+    db: &DatabaseConnection,
+    email: &str,
+    client_addr: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let window_start = now - THROTTLE_WINDOW;
+    let last_success = login_attempt::Entity::find()
+        .filter(login_attempt::Column::Email.eq(email))
+        .filter(login_attempt::Column::Succeeded.eq(true))
+        .order_by_desc(login_attempt::Column::AttemptedAt)
+        .one(db)
+        .await?
+        .map(|a| a.attempted_at);
+    let since = last_success.map_or(window_start, |s| s.max(window_start));
+
+    let account_failures = failures(
+        db,
+        login_attempt::Column::Email.eq(email),
+        since,
+        ACCOUNT_FAILURE_LIMIT,
+    )
+    .await?;
+    let client_failures = failures(
+        db,
+        login_attempt::Column::ClientAddr.eq(client_addr),
+        window_start,
+        CLIENT_FAILURE_LIMIT,
+    )
+    .await?;
+    let retry_after = [
+        (account_failures, ACCOUNT_FAILURE_LIMIT),
+        (client_failures, CLIENT_FAILURE_LIMIT),
+    ]
+    .into_iter()
+    .filter(|(times, limit)| times.len() >= *limit)
+    // The window passes when the oldest of the last `limit` failures leaves it.
+    .map(|(times, limit)| times[limit - 1] + THROTTLE_WINDOW - now)
+    .max();
+    match retry_after {
+        Some(wait) => Err(AppError::TooManyRequests {
+            retry_after_secs: (wait.num_milliseconds().max(0) as u64)
+                .div_ceil(1000)
+                .max(1),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Times of the newest `limit` failures matching `who` after `since`, newest first.
+async fn failures(
+    db: &DatabaseConnection,
+    who: sea_orm::sea_query::SimpleExpr,
+    since: DateTime<Utc>,
+    limit: usize,
+) -> AppResult<Vec<DateTime<Utc>>> {
+    Ok(login_attempt::Entity::find()
+        .filter(who)
+        .filter(login_attempt::Column::Succeeded.eq(false))
+        .filter(login_attempt::Column::AttemptedAt.gt(since))
+        .order_by_desc(login_attempt::Column::AttemptedAt)
+        .limit(limit as u64)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| a.attempted_at)
+        .collect())
+}
+
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Creates a random opaque token for `user_id`; only its hash is stored.
+pub async fn issue_token<C: ConnectionTrait>(
+    db: &C,
+    user_id: i32,
+    ttl: Duration,
+) -> AppResult<(String, DateTime<Utc>)> {
+    let token = hex::encode(rand::random::<[u8; 32]>());
+    let now = Utc::now();
+    let expires_at = now + ttl;
+    api_token::ActiveModel {
+        user_id: Set(user_id),
+        token_hash: Set(token_hash(&token)),
+        created_at: Set(now),
+        expires_at: Set(expires_at),
+        revoked_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok((token, expires_at))
+}
+
+/// Resolves a bearer token to its active, unexpired, unrevoked user.
+pub async fn authenticate<C: ConnectionTrait>(db: &C, token: &str) -> AppResult<CurrentUser> {
+    let found = api_token::Entity::find()
+        .filter(api_token::Column::TokenHash.eq(token_hash(token)))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .filter(api_token::Column::ExpiresAt.gt(Utc::now()))
+        .one(db)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let account = user::Entity::find_by_id(found.user_id)
+        .one(db)
+        .await?
+        .filter(|u| u.active)
+        .ok_or(AppError::Unauthorized)?;
+    Ok(CurrentUser {
+        id: account.id,
+        role: account
+            .role
+            .parse()
+            .map_err(|e: String| anyhow::anyhow!(e))?,
+        email: account.email,
+        name: account.name,
+        country_code: account.country_code,
+        token_id: found.id,
+    })
+}
+
+/// Revokes one token (logout).
+pub async fn revoke_token<C: ConnectionTrait>(db: &C, token_id: i32) -> AppResult<()> {
+    api_token::Entity::update_many()
+        .col_expr(api_token::Column::RevokedAt, Expr::value(Utc::now()))
+        .filter(api_token::Column::Id.eq(token_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Revokes every live token of a user (deactivation, password reset).
+pub async fn revoke_all_tokens<C: ConnectionTrait>(db: &C, user_id: i32) -> AppResult<()> {
+    api_token::Entity::update_many()
+        .col_expr(api_token::Column::RevokedAt, Expr::value(Utc::now()))
+        .filter(api_token::Column::UserId.eq(user_id))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,315 @@
+//! Accounts: create, update (role, country, active, password reset), list.
+//! Never hard-deleted: deactivation revokes every token.
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use crate::{
+    db,
+    domain::{
+        country_code::CountryCode,
+        password::check_password,
+        role::{Role, check_role_country},
+    },
+    entities::{country, user},
+    error::{AppError, AppResult, ConflictCode},
+    services::{
+        audit::{self, Change, snapshot},
+        auth,
+        pagination::{Cursor, Page},
+    },
+};
+
+/// A user as the API shows it (never the password hash).
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct UserView {
+    pub id: i32,
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub country_code: Option<String>,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<user::Model> for UserView {
+    fn from(u: user::Model) -> Self {
+        Self {
+            id: u.id,
+            email: u.email,
+            name: u.name,
+            role: u.role,
+            country_code: u.country_code,
+            active: u.active,
+            created_at: u.created_at,
+            updated_at: u.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+pub struct NewUser {
+    #[validate(email(message = "must be a valid email address"), length(max = 254))]
+    pub email: String,
+    #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
+    pub name: String,
+    pub role: Role,
+    pub country_code: Option<String>,
+    #[validate(custom(function = "password_rule"))]
+    pub password: String,
+}
+
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+pub struct UserPatch {
+    #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
+    pub name: Option<String>,
+    pub role: Option<Role>,
+    /// The country of a liaison; ignored (cleared) when the role becomes staff.
+    pub country_code: Option<String>,
+    pub active: Option<bool>,
+    /// A new password (admin reset); revokes the user's tokens.
+    #[validate(custom(function = "password_rule"))]
+    pub password: Option<String>,
+}
+
+fn password_rule(password: &str) -> Result<(), validator::ValidationError> {
+    check_password(password)
+        .map_err(|e| validator::ValidationError::new("password").with_message(e.into()))
+}
+
+/// Checks that a liaison's country exists; returns its canonical code.
+async fn resolve_country<C: ConnectionTrait>(
+    db: &C,
+    role: Role,
+    code: Option<&str>,
+) -> AppResult<Option<String>> {
+    let code = match code {
+        Some(raw) => {
+            let code = CountryCode::parse(raw).map_err(|e| AppError::field("country_code", e))?;
+            let exists = country::Entity::find_by_id(code.as_str())
+                .one(db)
+                .await?
+                .is_some();
+            if !exists {
+                return Err(AppError::field(
+                    "country_code",
+                    format!("no country `{code}` is registered"),
+                ));
+            }
+            Some(code.into_string())
+        }
+        None => None,
+    };
+    check_role_country(role, code.as_deref()).map_err(|e| AppError::field("country_code", e))?;
+    Ok(code)
+}
+
+/// Creates an account. `actor` is `None` for the bootstrap admin and the CLI.
+/// `new` must have been validated (`Validate`), as the JSON extractor does.
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: Option<i32>,
+    new: NewUser,
+) -> AppResult<UserView> {
+    let email = new.email.trim().to_lowercase();
+    let password_hash = auth::hash_password(new.password).await?;
+    let txn = db::write_txn(db).await?;
+    let country_code = resolve_country(&txn, new.role, new.country_code.as_deref()).await?;
+    if user::Entity::find()
+        .filter(user::Column::Email.eq(&email))
+        .one(&txn)
+        .await?
+        .is_some()
+    {
+        return Err(AppError::conflict(
+            ConflictCode::Duplicate,
+            format!("A user with email {email} already exists."),
+        ));
+    }
+    let now = Utc::now();
+    let created = user::ActiveModel {
+        email: Set(email),
+        name: Set(new.name.trim().to_owned()),
+        role: Set(new.role.as_str().to_owned()),
+        country_code: Set(country_code),
+        password_hash: Set(password_hash),
+        active: Set(true),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let view = UserView::from(created);
+    audit::record(
+        &txn,
+        Change {
+            actor,
+            action: "user.create",
+            entity: "user",
+            entity_id: view.id.to_string(),
+            before: None,
+            after: snapshot(&view),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(view)
+}
+
+/// Applies an admin's changes to an account.
+pub async fn update(
+    db: &DatabaseConnection,
+    actor: i32,
+    id: i32,
+    patch: UserPatch,
+) -> AppResult<UserView> {
+    if actor == id {
+        if patch.active == Some(false) {
+            return Err(AppError::field(
+                "active",
+                "you cannot deactivate your own account",
+            ));
+        }
+        if patch.role.is_some_and(|r| r != Role::Admin) {
+            return Err(AppError::field(
+                "role",
+                "you cannot remove your own admin role",
+            ));
+        }
+    }
+    let new_hash = match patch.password.clone() {
+        Some(pw) => Some(auth::hash_password(pw).await?),
+        None => None,
+    };
+    let txn = db::write_txn(db).await?;
+    let existing = user::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("User"))?;
+    let before = UserView::from(existing.clone());
+    let current_role: Role = existing
+        .role
+        .parse()
+        .map_err(|e: String| anyhow::anyhow!(e))?;
+    let role = patch.role.unwrap_or(current_role);
+    let country_input = if role.needs_country() {
+        patch
+            .country_code
+            .as_deref()
+            .or(existing.country_code.as_deref())
+    } else {
+        patch.country_code.as_deref()
+    };
+    let country_code = resolve_country(&txn, role, country_input).await?;
+
+    let deactivated = existing.active && patch.active == Some(false);
+    let mut model: user::ActiveModel = existing.into();
+    if let Some(name) = patch.name {
+        model.name = Set(name.trim().to_owned());
+    }
+    model.role = Set(role.as_str().to_owned());
+    model.country_code = Set(country_code);
+    if let Some(active) = patch.active {
+        model.active = Set(active);
+    }
+    if let Some(hash) = &new_hash {
+        model.password_hash = Set(hash.clone());
+    }
+    model.updated_at = Set(Utc::now());
+    let updated = model.update(&txn).await?;
+    if deactivated || new_hash.is_some() {
+        auth::revoke_all_tokens(&txn, id).await?;
+    }
+    let view = UserView::from(updated);
+    audit::record(
+        &txn,
+        Change {
+            actor: Some(actor),
+            action: if new_hash.is_some() {
+                "user.update_password"
+            } else {
+                "user.update"
+            },
+            entity: "user",
+            entity_id: id.to_string(),
+            before: snapshot(&before),
+            after: snapshot(&view),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(view)
+}
+
+pub async fn get<C: ConnectionTrait>(db: &C, id: i32) -> AppResult<UserView> {
+    user::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(UserView::from)
+        .ok_or_else(|| AppError::not_found("User"))
+}
+
+#[derive(Debug, Default)]
+pub struct UserFilter {
+    pub role: Option<Role>,
+    pub country_code: Option<String>,
+    pub active: Option<bool>,
+}
+
+/// Users in id order.
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    filter: UserFilter,
+    limit: u64,
+    cursor: Option<&Cursor>,
+) -> AppResult<Page<UserView>> {
+    let mut query = user::Entity::find().order_by_asc(user::Column::Id);
+    if let Some(role) = filter.role {
+        query = query.filter(user::Column::Role.eq(role.as_str()));
+    }
+    if let Some(code) = filter.country_code {
+        query = query.filter(user::Column::CountryCode.eq(code.to_ascii_uppercase()));
+    }
+    if let Some(active) = filter.active {
+        query = query.filter(user::Column::Active.eq(active));
+    }
+    if let Some(cursor) = cursor {
+        query = query.filter(user::Column::Id.gt(cursor.int()?));
+    }
+    let rows = query.limit(limit + 1).all(db).await?;
+    Ok(Page::from_rows(
+        rows,
+        limit,
+        |u| Cursor::from_int(u.id),
+        UserView::from,
+    ))
+}
+
+/// Creates the first admin from `IMET_ADMIN_EMAIL`/`IMET_ADMIN_PASSWORD` when
+/// no user exists yet. Returns whether one was created.
+pub async fn bootstrap_admin(
+    db: &DatabaseConnection,
+    email: &str,
+    password: &str,
+) -> AppResult<bool> {
+    if user::Entity::find().count(db).await? > 0 {
+        return Ok(false);
+    }
+    let admin = NewUser {
+        email: email.to_owned(),
+        name: "Administrator".into(),
+        role: Role::Admin,
+        country_code: None,
+        password: password.to_owned(),
+    };
+    admin.validate()?;
+    create(db, None, admin).await?;
+    Ok(true)
+}
