@@ -2,4 +2,8 @@
 //! data, and decisions computed from them. Each rule has a table of cases.
 pub mod country_code;
 pub mod password;
+pub mod program;
 pub mod role;
+pub mod student;
+pub mod suspension;
+pub mod vetting;

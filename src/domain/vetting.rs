@@ -1,0 +1,129 @@
+//! Leahy human-rights vetting: the latest record counts, and a `cleared`
+//! decision is good for `vetting_validity_days` before a class starts.
+use std::{fmt, str::FromStr};
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum VettingStatus {
+    Pending,
+    Cleared,
+    Denied,
+}
+
+impl VettingStatus {
+    pub const ALL: [VettingStatus; 3] = [
+        VettingStatus::Pending,
+        VettingStatus::Cleared,
+        VettingStatus::Denied,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VettingStatus::Pending => "pending",
+            VettingStatus::Cleared => "cleared",
+            VettingStatus::Denied => "denied",
+        }
+    }
+}
+
+impl fmt::Display for VettingStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for VettingStatus {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        VettingStatus::ALL
+            .into_iter()
+            .find(|v| v.as_str() == s)
+            .ok_or_else(|| format!("unknown vetting status `{s}`"))
+    }
+}
+
+/// The latest vetting decision of a student.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Vetting {
+    pub status: VettingStatus,
+    pub decided_on: NaiveDate,
+}
+
+/// Whether vetting lets a student start a class on `start`: the latest
+/// record is `cleared`, decided on or before `start` and at most
+/// `validity_days` before it. The message says why not.
+pub fn vetting_valid_for(
+    latest: Option<Vetting>,
+    start: NaiveDate,
+    validity_days: i64,
+) -> Result<String, String> {
+    let Some(v) = latest else {
+        return Err("no Leahy vetting on record".into());
+    };
+    match v.status {
+        VettingStatus::Pending => Err(format!("Leahy vetting pending since {}", v.decided_on)),
+        VettingStatus::Denied => Err(format!("Leahy vetting denied on {}", v.decided_on)),
+        VettingStatus::Cleared if v.decided_on > start => Err(format!(
+            "cleared on {}, after the class starts on {start}",
+            v.decided_on
+        )),
+        VettingStatus::Cleared if (start - v.decided_on).num_days() > validity_days => {
+            Err(format!(
+                "cleared on {}, more than {validity_days} days before the class starts on {start}",
+                v.decided_on
+            ))
+        }
+        VettingStatus::Cleared => Ok(format!("cleared on {}", v.decided_on)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn validity_before_start() {
+        let start = d("2027-01-11");
+        let v = |status, day: &str| {
+            Some(Vetting {
+                status,
+                decided_on: d(day),
+            })
+        };
+        use VettingStatus::*;
+        let cases = [
+            (None, false),
+            (v(Pending, "2026-12-01"), false),
+            (v(Denied, "2026-12-01"), false),
+            (v(Cleared, "2026-12-01"), true),
+            (v(Cleared, "2027-01-11"), true), // decided on the start date
+            (v(Cleared, "2027-01-12"), false), // after the start
+            (v(Cleared, "2026-01-11"), true), // exactly 365 days before
+            (v(Cleared, "2026-01-10"), false), // 366 days before
+        ];
+        for (latest, ok) in cases {
+            assert_eq!(
+                vetting_valid_for(latest, start, 365).is_ok(),
+                ok,
+                "{latest:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn statuses_round_trip() {
+        for s in VettingStatus::ALL {
+            assert_eq!(s.as_str().parse::<VettingStatus>(), Ok(s));
+        }
+        assert!("approved".parse::<VettingStatus>().is_err());
+    }
+}
