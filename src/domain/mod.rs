@@ -1,9 +1,14 @@
 //! Pure rules of the program, free of I/O: values that can only hold valid
 //! data, and decisions computed from them. Each rule has a table of cases.
 pub mod country_code;
+pub mod fiscal_year;
+pub mod ilr;
 pub mod password;
+pub mod proficiency;
 pub mod program;
 pub mod role;
 pub mod student;
 pub mod suspension;
+pub mod text;
+pub mod training;
 pub mod vetting;

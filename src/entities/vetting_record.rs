@@ -1,0 +1,20 @@
+use sea_orm::entity::prelude::*;
+
+/// One Leahy vetting decision; the latest (by `decided_on`, then id) counts.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "vetting_records")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub student_id: i32,
+    pub status: String,
+    pub case_reference: String,
+    pub decided_on: Date,
+    pub recorded_by: i32,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
