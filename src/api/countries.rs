@@ -4,18 +4,21 @@ use axum::{
     extract::{Path, State},
     http::StatusCode,
 };
+use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use validator::Validate;
 
 use crate::{
-    api::extract::{Admin, CurrentUser, ValidJson, ValidQuery},
+    api::extract::{Admin, CurrentUser, Staff, ValidJson, ValidQuery},
     app::AppState,
+    domain::program::Program,
     error::{AppResult, Problem},
     services::{
-        countries::{self, CountryPatch, CountryView, NewCountry},
+        countries::{self, CountryDetail, CountryPatch, CountryView, NewCountry},
         pagination::{Page, page_params},
+        suspensions::{self, Eligibility, LiftRequest, NewSuspension, SuspensionView},
     },
 };
 
@@ -23,6 +26,9 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_countries, create_country))
         .routes(routes!(get_country, update_country))
+        .routes(routes!(impose_suspension))
+        .routes(routes!(lift_suspension))
+        .routes(routes!(country_eligibility))
 }
 
 #[derive(Deserialize, Validate, IntoParams)]
@@ -59,15 +65,16 @@ async fn create_country(
     Ok((StatusCode::CREATED, Json(country)))
 }
 
-/// One country; another country's answers 404 to a liaison.
+/// One country with today's status per program and its suspension history;
+/// another country's answers 404 to a liaison.
 #[utoipa::path(get, path = "/countries/{code}", tag = "countries", params(("code" = String, Path)),
-    security(("bearer" = [])), responses((status = 200, body = CountryView), (status = 404, body = Problem)))]
+    security(("bearer" = [])), responses((status = 200, body = CountryDetail), (status = 404, body = Problem)))]
 async fn get_country(
     user: CurrentUser,
     State(state): State<AppState>,
     Path(code): Path<String>,
-) -> AppResult<Json<CountryView>> {
-    Ok(Json(countries::get_visible(&state.db, &user, &code).await?))
+) -> AppResult<Json<CountryDetail>> {
+    Ok(Json(countries::detail(&state.db, &user, &code).await?))
 }
 
 /// Update name, travel estimate or active flag (admin).
@@ -82,5 +89,63 @@ async fn update_country(
 ) -> AppResult<Json<CountryView>> {
     Ok(Json(
         countries::update(&state.db, admin.id, &code, body).await?,
+    ))
+}
+
+/// Impose a suspension (program officer or admin).
+#[utoipa::path(post, path = "/countries/{code}/suspensions", tag = "countries", params(("code" = String, Path)),
+    request_body = NewSuspension, security(("bearer" = [])),
+    responses((status = 201, body = SuspensionView), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 422, body = Problem)))]
+async fn impose_suspension(
+    Staff(officer): Staff,
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    ValidJson(body): ValidJson<NewSuspension>,
+) -> AppResult<(StatusCode, Json<SuspensionView>)> {
+    let suspension = suspensions::impose(&state, &officer, &code, body).await?;
+    Ok((StatusCode::CREATED, Json(suspension)))
+}
+
+/// Lift a suspension, once (program officer or admin).
+#[utoipa::path(post, path = "/countries/{code}/suspensions/{id}/lift", tag = "countries",
+    params(("code" = String, Path), ("id" = i32, Path)), request_body = LiftRequest, security(("bearer" = [])),
+    responses((status = 200, body = SuspensionView), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn lift_suspension(
+    Staff(officer): Staff,
+    State(state): State<AppState>,
+    Path((code, id)): Path<(String, i32)>,
+    ValidJson(body): ValidJson<LiftRequest>,
+) -> AppResult<Json<SuspensionView>> {
+    Ok(Json(
+        suspensions::lift(&state, &officer, &code, id, body).await?,
+    ))
+}
+
+#[derive(Deserialize, Validate, IntoParams)]
+pub struct EligibilityQuery {
+    /// `IMET` (default), `E-IMET`, `FMF` or `CSF`.
+    #[param(value_type = Option<String>)]
+    pub program: Option<Program>,
+    /// The day to answer for (default today, UTC).
+    pub on: Option<NaiveDate>,
+}
+
+/// Whether the country is eligible for a program on a day, and which
+/// suspensions block it.
+#[utoipa::path(get, path = "/countries/{code}/eligibility", tag = "countries",
+    params(("code" = String, Path), EligibilityQuery), security(("bearer" = [])),
+    responses((status = 200, body = Eligibility), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn country_eligibility(
+    user: CurrentUser,
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    ValidQuery(q): ValidQuery<EligibilityQuery>,
+) -> AppResult<Json<Eligibility>> {
+    let on = q.on.unwrap_or_else(|| Utc::now().date_naive());
+    let program = q.program.unwrap_or(Program::Imet);
+    Ok(Json(
+        suspensions::eligibility(&state.db, &user, &code, program, on).await?,
     ))
 }

@@ -290,7 +290,8 @@ mod tests {
 
     #[test]
     fn coverage_parsing() {
-        let cases: Vec<(&[&str], &[&str], Result<Coverage, &str>)> = vec![
+        type Case<'a> = (&'a [&'a str], &'a [&'a str], Result<Coverage, &'a str>);
+        let cases: Vec<Case> = vec![
             (
                 &["ALL"],
                 &["IMET"],

@@ -18,6 +18,7 @@ use crate::{
     services::{
         audit::{self, Change, snapshot},
         pagination::{Cursor, Page},
+        suspensions::{self, ProgramStatus, Suspension, SuspensionView},
     },
 };
 
@@ -161,6 +162,30 @@ pub async fn find<C: ConnectionTrait>(db: &C, code: &str) -> AppResult<country::
         .one(db)
         .await?
         .ok_or_else(|| AppError::not_found("Country"))
+}
+
+/// A country with today's status per program and its full suspension history.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CountryDetail {
+    #[serde(flatten)]
+    pub country: CountryView,
+    pub status: Vec<ProgramStatus>,
+    /// Every suspension, oldest first.
+    pub suspensions: Vec<SuspensionView>,
+}
+
+pub async fn detail<C: ConnectionTrait>(
+    db: &C,
+    caller: &CurrentUser,
+    code: &str,
+) -> AppResult<CountryDetail> {
+    let country = get_visible(db, caller, code).await?;
+    let history = suspensions::history(db, &country.code).await?;
+    Ok(CountryDetail {
+        status: suspensions::status_today(&history),
+        suspensions: history.iter().map(Suspension::view).collect(),
+        country,
+    })
 }
 
 /// A country the caller may see; another country's answers 404 to a liaison.

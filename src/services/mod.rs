@@ -4,4 +4,6 @@ pub mod audit;
 pub mod auth;
 pub mod countries;
 pub mod pagination;
+pub mod students;
+pub mod suspensions;
 pub mod users;

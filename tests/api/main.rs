@@ -4,4 +4,6 @@ mod countries;
 mod errors;
 mod helpers;
 mod ops;
+mod students;
+mod suspensions;
 mod users;

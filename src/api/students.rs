@@ -1,0 +1,135 @@
+//! Students and their records. Liaisons work on their own country's
+//! students; officers and admins on all. Vetting is for staff only.
+use axum::{
+    Json,
+    extract::{Path, State},
+    http::StatusCode,
+};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use validator::Validate;
+
+use crate::{
+    api::extract::{CurrentUser, Staff, ValidJson, ValidQuery},
+    app::AppState,
+    error::{AppResult, Problem},
+    services::{
+        pagination::{Page, page_params},
+        students::{
+            self, NewStudent, NewTest, NewVetting, StudentDetail, StudentFilter, StudentPatch,
+            StudentView, VettingFilter,
+        },
+    },
+};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_students, create_student))
+        .routes(routes!(get_student, update_student))
+        .routes(routes!(add_test))
+        .routes(routes!(add_vetting))
+}
+
+#[derive(Deserialize, Validate, IntoParams)]
+pub struct StudentQuery {
+    pub country: Option<String>,
+    /// Part of a given or family name.
+    pub q: Option<String>,
+    /// `pending`, `cleared`, `denied` (latest record) or `none`.
+    #[param(value_type = Option<String>)]
+    pub vetting: Option<VettingFilter>,
+    pub limit: Option<u64>,
+    pub cursor: Option<String>,
+}
+
+/// Students by family name; a liaison sees only their country's.
+#[utoipa::path(get, path = "/students", tag = "students", params(StudentQuery), security(("bearer" = [])),
+    responses((status = 200, body = Page<StudentView>)))]
+async fn list_students(
+    user: CurrentUser,
+    State(state): State<AppState>,
+    ValidQuery(q): ValidQuery<StudentQuery>,
+) -> AppResult<Json<Page<StudentView>>> {
+    let (limit, cursor) = page_params(q.limit, q.cursor.as_deref())?;
+    let filter = StudentFilter {
+        country: q.country,
+        q: q.q,
+        vetting: q.vetting,
+    };
+    Ok(Json(
+        students::list(&state.db, &user, filter, limit, cursor.as_ref()).await?,
+    ))
+}
+
+/// Register a student (a liaison: of their own country).
+#[utoipa::path(post, path = "/students", tag = "students", request_body = NewStudent, security(("bearer" = [])),
+    responses((status = 201, body = StudentDetail), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn create_student(
+    user: CurrentUser,
+    State(state): State<AppState>,
+    ValidJson(body): ValidJson<NewStudent>,
+) -> AppResult<(StatusCode, Json<StudentDetail>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(students::create(&state.db, &user, body).await?),
+    ))
+}
+
+/// A student with tests, training and vetting.
+#[utoipa::path(get, path = "/students/{id}", tag = "students", params(("id" = i32, Path)), security(("bearer" = [])),
+    responses((status = 200, body = StudentDetail), (status = 404, body = Problem)))]
+async fn get_student(
+    user: CurrentUser,
+    State(state): State<AppState>,
+    Path(id): Path<i32>,
+) -> AppResult<Json<StudentDetail>> {
+    Ok(Json(students::get(&state.db, &user, id).await?))
+}
+
+/// Update a student; a liaison cannot move one to another country.
+#[utoipa::path(patch, path = "/students/{id}", tag = "students", params(("id" = i32, Path)), request_body = StudentPatch,
+    security(("bearer" = [])),
+    responses((status = 200, body = StudentDetail), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn update_student(
+    user: CurrentUser,
+    State(state): State<AppState>,
+    Path(id): Path<i32>,
+    ValidJson(body): ValidJson<StudentPatch>,
+) -> AppResult<Json<StudentDetail>> {
+    Ok(Json(students::update(&state.db, &user, id, body).await?))
+}
+
+/// Record an English test: `{"kind":"ECL","score":82,"taken_on":…}` or
+/// `{"kind":"OPI","listening":"2+","speaking":"2","taken_on":…}`.
+#[utoipa::path(post, path = "/students/{id}/tests", tag = "students", params(("id" = i32, Path)), request_body = NewTest,
+    security(("bearer" = [])),
+    responses((status = 201, body = StudentDetail), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn add_test(
+    user: CurrentUser,
+    State(state): State<AppState>,
+    Path(id): Path<i32>,
+    ValidJson(body): ValidJson<NewTest>,
+) -> AppResult<(StatusCode, Json<StudentDetail>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(students::add_test(&state.db, &user, id, body).await?),
+    ))
+}
+
+/// Record a Leahy vetting decision (program officer or admin).
+#[utoipa::path(post, path = "/students/{id}/vetting", tag = "students", params(("id" = i32, Path)), request_body = NewVetting,
+    security(("bearer" = [])),
+    responses((status = 201, body = StudentDetail), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 422, body = Problem)))]
+async fn add_vetting(
+    Staff(officer): Staff,
+    State(state): State<AppState>,
+    Path(id): Path<i32>,
+    ValidJson(body): ValidJson<NewVetting>,
+) -> AppResult<(StatusCode, Json<StudentDetail>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(students::add_vetting(&state.db, &officer, id, body).await?),
+    ))
+}
