@@ -1,8 +1,11 @@
 //! Pure rules of the program, free of I/O: values that can only hold valid
 //! data, and decisions computed from them. Each rule has a table of cases.
+pub mod checks;
+pub mod cost;
 pub mod country_code;
 pub mod fiscal_year;
 pub mod ilr;
+pub mod nomination;
 pub mod password;
 pub mod proficiency;
 pub mod program;
