@@ -318,7 +318,7 @@ mod tests {
     #[test]
     fn waitlist_order_is_priority_then_submission() {
         let t = |s: &str| Some(s.parse::<DateTime<Utc>>().unwrap());
-        let mut entries = vec![
+        let mut entries = [
             (1, Priority::C, t("2026-01-01T10:00:00Z")),
             (2, Priority::A, t("2026-01-03T10:00:00Z")),
             (3, Priority::C, t("2026-01-01T09:00:00Z")),
