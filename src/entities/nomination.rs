@@ -1,0 +1,38 @@
+use sea_orm::entity::prelude::*;
+
+/// A nomination of one student to one offering.
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "nominations")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub student_id: i32,
+    pub offering_id: i32,
+    pub country_code: String,
+    pub program: String,
+    pub priority: String,
+    pub status: String,
+    /// The status an `on_hold` nomination returns to.
+    pub held_from: Option<String>,
+    pub estimated_cost_cents: i64,
+    /// Cents committed to the allocation now (cost when approved, penalty after a late withdrawal).
+    pub committed_cents: i64,
+    pub fiscal_year: i32,
+    /// The last computed checks, as JSON.
+    pub checks: Json,
+    pub checks_at: Option<DateTimeUtc>,
+    pub submitted_at: Option<DateTimeUtc>,
+    pub decided_at: Option<DateTimeUtc>,
+    /// Reason of a rejection or withdrawal.
+    pub reason: Option<String>,
+    pub withdrawal_cause: Option<String>,
+    pub penalty_cents: i64,
+    pub created_by: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
