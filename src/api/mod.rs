@@ -12,14 +12,16 @@ use crate::app::AppState;
 pub mod audit;
 pub mod auth;
 pub mod countries;
+pub mod courses;
 pub mod extract;
+pub mod offerings;
 pub mod users;
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "IMET enrollment manager API", description = "Countries, catalog, students, nominations and funding of an IMET-style training program."),
     modifiers(&BearerAuth),
-    tags((name = "auth"), (name = "users"), (name = "countries"), (name = "audit"))
+    tags((name = "auth"), (name = "users"), (name = "countries"), (name = "catalog"), (name = "audit"))
 )]
 struct ApiDoc;
 
@@ -41,6 +43,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(auth::router())
         .merge(users::router())
         .merge(countries::router())
+        .merge(courses::router())
+        .merge(offerings::router())
         .merge(audit::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
 }

@@ -3,5 +3,8 @@
 pub mod api_token;
 pub mod audit_log;
 pub mod country;
+pub mod course;
+pub mod course_prerequisite;
 pub mod login_attempt;
+pub mod offering;
 pub mod user;

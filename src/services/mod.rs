@@ -2,6 +2,9 @@
 //! rules of `domain/` with storage, and every mutation writes the audit log.
 pub mod audit;
 pub mod auth;
+pub mod catalog_csv;
 pub mod countries;
+pub mod courses;
+pub mod offerings;
 pub mod pagination;
 pub mod users;
