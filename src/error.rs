@@ -66,6 +66,9 @@ pub enum AppError {
     PayloadTooLarge(String),
     #[error("validation failed")]
     Validation(FieldErrors),
+    /// A refused file (CSV import): every bad row, by physical line and field.
+    #[error("invalid rows")]
+    InvalidRows(Vec<RowError>),
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: u64 },
     #[error("internal error: {0:#}")]
@@ -100,7 +103,7 @@ impl AppError {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Validation(_) | Self::InvalidRows(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -120,6 +123,10 @@ impl AppError {
             Self::Conflict { code, detail, .. } => (code.as_str(), detail.clone()),
             Self::PayloadTooLarge(d) => ("payload-too-large", d.clone()),
             Self::Validation(_) => ("validation", "The request has invalid fields.".into()),
+            Self::InvalidRows(rows) => (
+                "invalid-rows",
+                format!("The file has {} error(s); nothing was stored.", rows.len()),
+            ),
             Self::TooManyRequests { retry_after_secs } => (
                 "too-many-requests",
                 format!("Too many attempts; retry in {retry_after_secs} seconds."),
@@ -145,6 +152,7 @@ impl AppError {
                 }
             }
             Self::Validation(errors) => body["errors"] = json!(errors),
+            Self::InvalidRows(rows) => body["errors"] = json!(rows),
             _ => {}
         }
         body
@@ -185,10 +193,15 @@ impl IntoResponse for AppError {
 /// `validator` errors become a 422 of `field → messages`, nested fields dotted.
 impl From<ValidationErrors> for AppError {
     fn from(errors: ValidationErrors) -> Self {
-        let mut out = FieldErrors::new();
-        collect(&errors, "", &mut out);
-        AppError::Validation(out)
+        AppError::Validation(field_errors(&errors))
     }
+}
+
+/// `validator` errors as `field → messages`, nested fields dotted.
+pub fn field_errors(errors: &ValidationErrors) -> FieldErrors {
+    let mut out = FieldErrors::new();
+    collect(errors, "", &mut out);
+    out
 }
 
 fn collect(errors: &ValidationErrors, prefix: &str, out: &mut FieldErrors) {
@@ -242,6 +255,26 @@ fn describe_code(
         "required" => "is required".into(),
         other => format!("is invalid ({other})"),
     }
+}
+
+/// One refused row of a file: its physical line (the header is line 1), the
+/// column and what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
+pub struct RowError {
+    pub line: u64,
+    pub field: String,
+    pub message: String,
+}
+
+/// The 422 of a refused file: `errors` lists every bad row.
+#[derive(Serialize, ToSchema)]
+pub struct RowProblem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    pub errors: Vec<RowError>,
 }
 
 /// The shape of every error answer, for the OpenAPI document.

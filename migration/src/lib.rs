@@ -3,6 +3,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261128_000001_foundation;
+mod m20261128_000002_catalog;
 mod m20261128_000004_eligibility;
 
 pub struct Migrator;
@@ -12,6 +13,7 @@ impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         vec![
             Box::new(m20261128_000001_foundation::Migration),
+            Box::new(m20261128_000002_catalog::Migration),
             Box::new(m20261128_000004_eligibility::Migration),
         ]
     }

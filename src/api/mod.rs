@@ -12,7 +12,9 @@ use crate::app::AppState;
 pub mod audit;
 pub mod auth;
 pub mod countries;
+pub mod courses;
 pub mod extract;
+pub mod offerings;
 pub mod students;
 pub mod users;
 
@@ -20,7 +22,7 @@ pub mod users;
 #[openapi(
     info(title = "IMET enrollment manager API", description = "Countries, catalog, students, nominations and funding of an IMET-style training program."),
     modifiers(&BearerAuth),
-    tags((name = "auth"), (name = "users"), (name = "countries"), (name = "students"), (name = "audit"))
+    tags((name = "auth"), (name = "users"), (name = "countries"), (name = "catalog"), (name = "students"), (name = "audit"))
 )]
 struct ApiDoc;
 
@@ -43,6 +45,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(users::router())
         .merge(countries::router())
         .merge(students::router())
+        .merge(courses::router())
+        .merge(offerings::router())
         .merge(audit::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
 }

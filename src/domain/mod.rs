@@ -3,10 +3,14 @@
 pub mod checks;
 pub mod cost;
 pub mod country_code;
+pub mod course;
 pub mod fiscal_year;
 pub mod ilr;
+pub mod masl;
 pub mod nomination;
+pub mod offering_status;
 pub mod password;
+pub mod prerequisites;
 pub mod proficiency;
 pub mod program;
 pub mod role;

@@ -2,9 +2,8 @@
 //! the age window, and who may attend a course.
 use std::{fmt, str::FromStr};
 
+pub use crate::domain::course::Audience;
 use chrono::{Datelike, NaiveDate};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 /// A pay grade: `O-1`..`O-10`, `W-1`..`W-5`, `E-1`..`E-9`, or `CIV`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -55,27 +54,6 @@ impl FromStr for Grade {
             ("W", 1..=5) => Ok(Grade::Warrant(n)),
             ("E", 1..=9) => Ok(Grade::Enlisted(n)),
             _ => Err(err()),
-        }
-    }
-}
-
-/// Who a course is for.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Audience {
-    Officer,
-    Enlisted,
-    Civilian,
-}
-
-impl Audience {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Audience::Officer => "officer",
-            Audience::Enlisted => "enlisted",
-            Audience::Civilian => "civilian",
         }
     }
 }

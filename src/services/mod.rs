@@ -2,7 +2,10 @@
 //! rules of `domain/` with storage, and every mutation writes the audit log.
 pub mod audit;
 pub mod auth;
+pub mod catalog_csv;
 pub mod countries;
+pub mod courses;
+pub mod offerings;
 pub mod pagination;
 pub mod students;
 pub mod suspensions;

@@ -179,6 +179,27 @@ impl TestApp {
             .await
     }
 
+    /// Sends a raw body with the given content type (CSV uploads, malformed bodies).
+    pub async fn send_raw(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        content_type: &str,
+        body: impl Into<reqwest::Body>,
+    ) -> Answer {
+        let res = self
+            .client
+            .request(method, self.url(path))
+            .bearer_auth(token)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("request");
+        Self::answer(res).await
+    }
+
     pub async fn login_answer(&self, email: &str, password: &str) -> Answer {
         self.call(
             Method::POST,
@@ -235,6 +256,49 @@ impl TestApp {
         assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
         let id = answer.body["id"].as_i64().expect("id");
         (id, self.login(email, PASSWORD).await)
+    }
+}
+
+impl TestApp {
+    /// Creates a course (as admin) for officers, with the given prerequisites;
+    /// returns its JSON.
+    pub async fn course(&self, admin: &str, masl_id: &str, prerequisites: &[&str]) -> Value {
+        let answer = self
+            .post(
+                admin,
+                "/api/v1/courses",
+                json!({
+                    "masl_id": masl_id, "title": format!("Course {masl_id}"),
+                    "school": "Test School", "location": "Fort Test, KS", "category": "pme",
+                    "audience": ["officer"], "prerequisites": prerequisites,
+                }),
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+        answer.body
+    }
+
+    /// Schedules an open class of `masl_id` (as admin); returns its JSON.
+    pub async fn offering(
+        &self,
+        admin: &str,
+        masl_id: &str,
+        start: &str,
+        end: &str,
+        seats: i32,
+    ) -> Value {
+        let answer = self
+            .post(
+                admin,
+                &format!("/api/v1/courses/{masl_id}/offerings"),
+                json!({
+                    "start_date": start, "end_date": end, "seats": seats,
+                    "tuition_cents": 2_500_000, "living_allowance_per_day_cents": 9_000,
+                }),
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+        answer.body
     }
 }
 

@@ -1,6 +1,8 @@
 //! Black-box tests through HTTP, one module per capability.
 mod auth;
+mod catalog;
 mod countries;
+mod csv;
 mod errors;
 mod helpers;
 mod ops;

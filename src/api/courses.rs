@@ -1,0 +1,149 @@
+//! The course catalog: everyone signed in reads and searches; admins write,
+//! import and (like everyone) export CSV.
+use axum::{
+    Json,
+    extract::{DefaultBodyLimit, Path, State},
+    http::{StatusCode, header},
+    response::IntoResponse,
+};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use validator::Validate;
+
+use crate::{
+    api::extract::{Admin, CsvBody, CurrentUser, ValidJson, ValidQuery},
+    app::AppState,
+    domain::{course::Category, masl::Agency},
+    error::{AppResult, Problem, RowProblem},
+    services::{
+        catalog_csv::{self, ImportSummary, MAX_IMPORT_BYTES},
+        courses::{self, CourseFilter, CoursePatch, CourseView, NewCourse},
+        pagination::{Page, page_params},
+    },
+};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    let import = OpenApiRouter::new()
+        .routes(routes!(import_courses))
+        .layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES));
+    OpenApiRouter::new()
+        .routes(routes!(list_courses, create_course))
+        .routes(routes!(export_courses))
+        .routes(routes!(get_course, update_course))
+        .merge(import)
+}
+
+#[derive(Deserialize, Validate, IntoParams)]
+pub struct CourseQuery {
+    /// MASL id prefix, or part of the title or school; any case.
+    pub q: Option<String>,
+    pub category: Option<Category>,
+    pub agency: Option<Agency>,
+    pub e_imet: Option<bool>,
+    /// Only courses a student with this ECL score may take (no minimum, or a
+    /// minimum at most this).
+    #[validate(range(min = 0, max = 100, message = "must be between 0 and 100"))]
+    pub ecl_max: Option<i32>,
+    /// `true`: active courses only; `false`: archived only; absent: both.
+    pub active: Option<bool>,
+    pub limit: Option<u64>,
+    pub cursor: Option<String>,
+}
+
+/// Search the catalog, in MASL id order.
+#[utoipa::path(get, path = "/courses", tag = "catalog", params(CourseQuery), security(("bearer" = [])),
+    responses((status = 200, body = Page<CourseView>), (status = 422, body = Problem)))]
+async fn list_courses(
+    _user: CurrentUser,
+    State(state): State<AppState>,
+    ValidQuery(q): ValidQuery<CourseQuery>,
+) -> AppResult<Json<Page<CourseView>>> {
+    let (limit, cursor) = page_params(q.limit, q.cursor.as_deref())?;
+    let filter = CourseFilter {
+        q: q.q,
+        category: q.category,
+        agency: q.agency,
+        e_imet: q.e_imet,
+        ecl_max: q.ecl_max,
+        active: q.active,
+    };
+    Ok(Json(
+        courses::list(&state.db, filter, limit, cursor.as_ref()).await?,
+    ))
+}
+
+/// Add a course to the catalog (admin).
+#[utoipa::path(post, path = "/courses", tag = "catalog", request_body = NewCourse, security(("bearer" = [])),
+    responses((status = 201, body = CourseView), (status = 403, body = Problem),
+              (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn create_course(
+    Admin(admin): Admin,
+    State(state): State<AppState>,
+    ValidJson(body): ValidJson<NewCourse>,
+) -> AppResult<(StatusCode, Json<CourseView>)> {
+    let course = courses::create(&state.db, admin.id, body).await?;
+    Ok((StatusCode::CREATED, Json(course)))
+}
+
+/// One course.
+#[utoipa::path(get, path = "/courses/{masl_id}", tag = "catalog", params(("masl_id" = String, Path)),
+    security(("bearer" = [])), responses((status = 200, body = CourseView), (status = 404, body = Problem)))]
+async fn get_course(
+    _user: CurrentUser,
+    State(state): State<AppState>,
+    Path(masl_id): Path<String>,
+) -> AppResult<Json<CourseView>> {
+    Ok(Json(courses::get(&state.db, &masl_id).await?))
+}
+
+/// Change a course, or archive it with `active: false` (admin).
+#[utoipa::path(patch, path = "/courses/{masl_id}", tag = "catalog", params(("masl_id" = String, Path)),
+    request_body = CoursePatch, security(("bearer" = [])),
+    responses((status = 200, body = CourseView), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn update_course(
+    Admin(admin): Admin,
+    State(state): State<AppState>,
+    Path(masl_id): Path<String>,
+    ValidJson(body): ValidJson<CoursePatch>,
+) -> AppResult<Json<CourseView>> {
+    Ok(Json(
+        courses::update(&state.db, admin.id, &masl_id, body).await?,
+    ))
+}
+
+/// Import courses from CSV (admin): upserts by MASL id, all or nothing.
+/// At most 10 MiB.
+#[utoipa::path(post, path = "/courses/import", tag = "catalog",
+    request_body(content = String, content_type = "text/csv"), security(("bearer" = [])),
+    responses((status = 200, body = ImportSummary), (status = 400, body = Problem),
+              (status = 403, body = Problem), (status = 413, body = Problem),
+              (status = 422, description = "Every bad row, by line and field; nothing stored", body = RowProblem)))]
+async fn import_courses(
+    Admin(admin): Admin,
+    State(state): State<AppState>,
+    CsvBody(body): CsvBody,
+) -> AppResult<Json<ImportSummary>> {
+    Ok(Json(catalog_csv::import(&state.db, admin.id, &body).await?))
+}
+
+/// Every course as CSV, in MASL id order (the import format).
+#[utoipa::path(get, path = "/courses/export", tag = "catalog", security(("bearer" = [])),
+    responses((status = 200, body = String, content_type = "text/csv")))]
+async fn export_courses(
+    _user: CurrentUser,
+    State(state): State<AppState>,
+) -> AppResult<impl IntoResponse> {
+    let csv = catalog_csv::export(&state.db).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"courses.csv\"",
+            ),
+        ],
+        csv,
+    ))
+}
