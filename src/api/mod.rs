@@ -13,13 +13,14 @@ pub mod audit;
 pub mod auth;
 pub mod countries;
 pub mod extract;
+pub mod outbox;
 pub mod users;
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "IMET enrollment manager API", description = "Countries, catalog, students, nominations and funding of an IMET-style training program."),
     modifiers(&BearerAuth),
-    tags((name = "auth"), (name = "users"), (name = "countries"), (name = "audit"))
+    tags((name = "auth"), (name = "users"), (name = "countries"), (name = "audit"), (name = "mail"))
 )]
 struct ApiDoc;
 
@@ -41,6 +42,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(auth::router())
         .merge(users::router())
         .merge(countries::router())
-        .merge(audit::router());
+        .merge(audit::router())
+        .merge(outbox::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
 }

@@ -4,4 +4,5 @@ pub mod api_token;
 pub mod audit_log;
 pub mod country;
 pub mod login_attempt;
+pub mod outbox;
 pub mod user;
