@@ -3,5 +3,7 @@ mod auth;
 mod countries;
 mod errors;
 mod helpers;
+mod mail;
 mod ops;
+mod smtp;
 mod users;
