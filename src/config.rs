@@ -12,7 +12,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// `DATABASE_URL`: `sqlite://PATH?mode=rwc` or `postgres://…`.
     pub database_url: String,
-    /// `SMTP_URL`: `smtp://host:port` or `smtps://user:pass@host`; none means `.eml` files.
+    /// `SMTP_URL`: `smtp://host:port` (plain), `smtp://user:pass@host:587?tls=starttls`
+    /// or `smtps://user:pass@host` (implicit TLS); none means `.eml` files.
     pub smtp_url: Option<String>,
     /// `MAIL_FROM`, the sender of every email.
     pub mail_from: String,

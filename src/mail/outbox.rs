@@ -2,7 +2,6 @@
 //! admin's list and retry, and the worker's claims and outcomes.
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait,
     ActiveValue::Set,
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TryInsertResult,
@@ -221,13 +220,34 @@ pub async fn retry(state: &AppState, actor: i32, id: i32) -> AppResult<OutboxVie
             ),
         ));
     }
-    let before = OutboxView::from(existing.clone());
-    let mut model: outbox::ActiveModel = existing.into();
-    model.status = Set(OutboxStatus::Pending.as_str().to_owned());
-    model.attempts = Set(0);
-    model.next_attempt_at = Set(Utc::now());
-    model.claimed_until = Set(None);
-    let view = OutboxView::from(model.update(&txn).await?);
+    let before = OutboxView::from(existing);
+    // Conditional, so two admins retrying at once queue it once.
+    let requeued = outbox::Entity::update_many()
+        .col_expr(
+            outbox::Column::Status,
+            Expr::value(OutboxStatus::Pending.as_str()),
+        )
+        .col_expr(outbox::Column::Attempts, Expr::value(0))
+        .col_expr(outbox::Column::NextAttemptAt, Expr::value(Utc::now()))
+        .col_expr(
+            outbox::Column::ClaimedUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(outbox::Column::Id.eq(id))
+        .filter(outbox::Column::Status.eq(OutboxStatus::Failed.as_str()))
+        .exec(&txn)
+        .await?;
+    if requeued.rows_affected != 1 {
+        return Err(AppError::conflict(
+            ConflictCode::InvalidTransition,
+            "The message was retried meanwhile.",
+        ));
+    }
+    let view = outbox::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .map(OutboxView::from)
+        .ok_or_else(|| AppError::not_found("Message"))?;
     audit::record(
         &txn,
         Change {

@@ -78,7 +78,7 @@ pub fn spawn(state: AppState, stop: watch::Receiver<bool>) -> tokio::task::JoinH
 async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
     tracing::info!("mail worker started");
     let poll = state.config.mail_poll_interval;
-    while !*stop.borrow() {
+    loop {
         if let Err(err) = deliver_due(&state, &stop).await {
             tracing::warn!(error = %err, "mail worker: database error");
         }
@@ -93,7 +93,11 @@ async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
         tokio::select! {
             () = state.mailer.woken() => {}
             () = tokio::time::sleep(wait.max(MIN_SLEEP)) => {}
-            _ = stop.changed() => {}
+            // A dropped sender means the server is gone: stop as well.
+            changed = stop.changed() => if changed.is_err() { break },
+        }
+        if *stop.borrow() {
+            break;
         }
     }
     tracing::info!("mail worker stopped");
