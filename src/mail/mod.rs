@@ -11,7 +11,7 @@
 //! Every service that sends email follows one pattern: it takes `&AppState`
 //! (for the database, the base URL of links and the wake handle), and
 //!
-//! ```ignore
+//! ```text
 //! let txn = db::write_txn(&state.db).await?;
 //! // … the change, and its audit record …
 //! mail::enqueue(&txn, &state.config, recipients, &templates::Welcome { … }).await?;
