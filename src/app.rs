@@ -25,35 +25,47 @@ use tower_http::{
 };
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::{api, config::Config, db, error::AppError, services::users};
+use crate::{
+    api,
+    config::Config,
+    db,
+    error::AppError,
+    mail::{self, Mailer},
+    services::users,
+};
 
 /// Largest JSON body accepted (SPEC §3).
 pub const JSON_BODY_LIMIT: usize = 1024 * 1024;
 
 /// Shared by every handler. Holds no state that two instances behind a load
-/// balancer could disagree on: sessions, tokens and throttling live in the database.
+/// balancer could disagree on: sessions, tokens, throttling and the mail queue
+/// live in the database.
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
     pub config: Arc<Config>,
+    /// Wakes the mail worker after a commit that queued an email.
+    pub mailer: Mailer,
 }
 
-/// Connects to the database, applies migrations and creates the bootstrap
-/// admin when configured and no user exists.
+/// Connects to the database, applies migrations, sets up the mail transport
+/// and creates the bootstrap admin when configured and no user exists.
 pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
     let db = db::connect(&config.database_url).await?;
     db::migrate(&db).await?;
-    if let Some((email, password)) = &config.bootstrap_admin
-        && users::bootstrap_admin(&db, email, password)
+    let state = AppState {
+        db,
+        mailer: Mailer::new(&config)?,
+        config: Arc::new(config),
+    };
+    if let Some((email, password)) = &state.config.bootstrap_admin
+        && users::bootstrap_admin(&state, email, password)
             .await
             .map_err(|e| anyhow::anyhow!("bootstrap admin {email}: {e}"))?
     {
         tracing::info!(%email, "created the bootstrap admin");
     }
-    Ok(AppState {
-        db,
-        config: Arc::new(config),
-    })
+    Ok(state)
 }
 
 /// The metrics recorder is process-global; install it once.
@@ -107,19 +119,28 @@ async fn ready(State(state): State<AppState>) -> Response {
     }
 }
 
-/// Serves until `shutdown` resolves, then finishes in-flight requests.
+/// Serves HTTP and runs the mail worker until `shutdown` resolves, then
+/// finishes in-flight requests and the worker's batch in hand.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let app = router(state);
-    axum::serve(
+    // The router installs the metrics recorder the worker reports to.
+    let app = router(state.clone());
+    let (stop_worker, stopped) = tokio::sync::watch::channel(false);
+    let worker = mail::worker::spawn(state, stopped);
+    let served = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
-    .await?;
+    .await;
+    let _ = stop_worker.send(true);
+    if let Err(err) = worker.await {
+        tracing::error!(error = %err, "mail worker ended abnormally");
+    }
+    served?;
     Ok(())
 }
 

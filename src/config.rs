@@ -1,6 +1,6 @@
 //! Settings from the environment, with defaults that just work: no settings at
 //! all gives an SQLite file under `./data/` and emails written as `.eml` files.
-use std::{env, path::PathBuf};
+use std::{env, path::PathBuf, time::Duration};
 
 use anyhow::{Context, bail};
 
@@ -12,12 +12,19 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// `DATABASE_URL`: `sqlite://PATH?mode=rwc` or `postgres://…`.
     pub database_url: String,
-    /// `SMTP_URL`: `smtp://host:port` or `smtps://user:pass@host`; none means `.eml` files.
+    /// `SMTP_URL`: `smtp://host:port` (plain), `smtp://user:pass@host:587?tls=starttls`
+    /// or `smtps://user:pass@host` (implicit TLS); none means `.eml` files.
     pub smtp_url: Option<String>,
     /// `MAIL_FROM`, the sender of every email.
     pub mail_from: String,
     /// `IMET_BASE_URL`, the root of links in emails.
     pub base_url: String,
+    /// First wait before retrying an email (`IMET_MAIL_RETRY_BASE_SECS`,
+    /// default 5); it doubles per attempt (see `mail::worker`).
+    pub mail_retry_base: Duration,
+    /// Longest sleep of the mail worker between two looks at the outbox
+    /// (`IMET_MAIL_POLL_SECS`, default 5); it also wakes when a message is queued.
+    pub mail_poll_interval: Duration,
     /// `IMET_ADMIN_EMAIL` / `IMET_ADMIN_PASSWORD`: the first admin, created when no user exists.
     pub bootstrap_admin: Option<(String, String)>,
     /// Bearer token lifetime (`IMET_TOKEN_TTL_HOURS`, default 12).
@@ -48,8 +55,8 @@ impl Config {
     /// Reads the settings of SPEC §3 from the environment.
     pub fn from_env() -> anyhow::Result<Self> {
         let var = |name: &str| env::var(name).ok().filter(|v| !v.trim().is_empty());
-        // A positive whole number (of days, or hours for the token lifetime).
-        let days = |name: &str, default: i64| -> anyhow::Result<i64> {
+        // A positive whole number (of days, hours for the token lifetime, or seconds).
+        let positive = |name: &str, default: i64| -> anyhow::Result<i64> {
             match var(name) {
                 None => Ok(default),
                 Some(v) => {
@@ -77,12 +84,18 @@ impl Config {
             smtp_url: var("SMTP_URL"),
             mail_from: var("MAIL_FROM")
                 .unwrap_or_else(|| "IMET Enrollment <no-reply@imet.localhost>".into()),
+            mail_retry_base: Duration::from_secs(
+                positive("IMET_MAIL_RETRY_BASE_SECS", 5)?.unsigned_abs(),
+            ),
+            mail_poll_interval: Duration::from_secs(
+                positive("IMET_MAIL_POLL_SECS", 5)?.unsigned_abs(),
+            ),
             bootstrap_admin,
-            token_ttl: chrono::Duration::hours(days("IMET_TOKEN_TTL_HOURS", 12)?),
+            token_ttl: chrono::Duration::hours(positive("IMET_TOKEN_TTL_HOURS", 12)?),
             validity: ValidityDays {
-                ecl: days("IMET_ECL_VALIDITY_DAYS", 105)?,
-                opi: days("IMET_OPI_VALIDITY_DAYS", 180)?,
-                vetting: days("IMET_VETTING_VALIDITY_DAYS", 365)?,
+                ecl: positive("IMET_ECL_VALIDITY_DAYS", 105)?,
+                opi: positive("IMET_OPI_VALIDITY_DAYS", 180)?,
+                vetting: positive("IMET_VETTING_VALIDITY_DAYS", 365)?,
             },
             data_dir,
         })

@@ -1,8 +1,9 @@
 //! `serve --demo`: a realistic data set for an empty database, built through
 //! the same services as the API, so every record is valid and audited.
-use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
+use sea_orm::{EntityTrait, PaginatorTrait};
 
 use crate::{
+    app::AppState,
     domain::role::Role,
     entities::{country, user},
     error::AppResult,
@@ -68,15 +69,17 @@ const USERS: &[(&str, &str, Role, Option<&str>)] = &[
     ),
 ];
 
-/// Seeds the demo into an empty database. Returns `false` (and changes
-/// nothing) when the database already holds countries or users.
-pub async fn seed(db: &DatabaseConnection) -> AppResult<bool> {
+/// Seeds the demo into an empty database (every account gets its welcome
+/// email). Returns `false` (and changes nothing) when the database already
+/// holds countries or users.
+pub async fn seed(state: &AppState) -> AppResult<bool> {
+    let db = &state.db;
     if user::Entity::find().count(db).await? > 0 || country::Entity::find().count(db).await? > 0 {
         return Ok(false);
     }
     let (admin_email, admin_name, _, _) = USERS[0];
     let admin = users::create(
-        db,
+        state,
         None,
         new_user(admin_email, admin_name, Role::Admin, None),
     )
@@ -95,7 +98,7 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<bool> {
         .await?;
     }
     for &(email, name, role, country) in &USERS[1..] {
-        users::create(db, Some(admin.id), new_user(email, name, role, country)).await?;
+        users::create(state, Some(admin.id), new_user(email, name, role, country)).await?;
     }
     Ok(true)
 }

@@ -8,4 +8,5 @@ pub mod demo;
 pub mod domain;
 pub mod entities;
 pub mod error;
+pub mod mail;
 pub mod services;

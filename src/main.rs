@@ -72,8 +72,6 @@ async fn main() -> anyhow::Result<()> {
             password,
         } => {
             let role: Role = role.parse().map_err(anyhow::Error::msg)?;
-            let conn = db::connect(&config.database_url).await?;
-            db::migrate(&conn).await?;
             let new = users::NewUser {
                 email,
                 name,
@@ -82,10 +80,12 @@ async fn main() -> anyhow::Result<()> {
                 password,
             };
             new.validate().context("invalid user")?;
-            let user = users::create(&conn, None, new)
+            let state = app::prepare(config).await?;
+            let user = users::create(&state, None, new)
                 .await
                 .map_err(|e| anyhow::anyhow!("{}", e.problem()))?;
             println!("created user {} <{}> as {}", user.id, user.email, user.role);
+            println!("the welcome email is queued; a running `imet serve` delivers it");
             Ok(())
         }
     }
@@ -95,7 +95,7 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     let bind = config.bind.clone();
     let state = app::prepare(config).await?;
     if demo {
-        if demo::seed(&state.db)
+        if demo::seed(&state)
             .await
             .map_err(|e| anyhow::anyhow!("{}", e.problem()))?
         {

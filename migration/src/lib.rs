@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261128_000001_foundation;
 mod m20261128_000002_catalog;
+mod m20261128_000003_outbox;
 mod m20261128_000004_eligibility;
 
 pub struct Migrator;
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261128_000001_foundation::Migration),
             Box::new(m20261128_000002_catalog::Migration),
+            Box::new(m20261128_000003_outbox::Migration),
             Box::new(m20261128_000004_eligibility::Migration),
         ]
     }

@@ -15,6 +15,7 @@ pub mod countries;
 pub mod courses;
 pub mod extract;
 pub mod offerings;
+pub mod outbox;
 pub mod students;
 pub mod users;
 
@@ -22,7 +23,7 @@ pub mod users;
 #[openapi(
     info(title = "IMET enrollment manager API", description = "Countries, catalog, students, nominations and funding of an IMET-style training program."),
     modifiers(&BearerAuth),
-    tags((name = "auth"), (name = "users"), (name = "countries"), (name = "catalog"), (name = "students"), (name = "audit"))
+    tags((name = "auth"), (name = "users"), (name = "countries"), (name = "catalog"), (name = "students"), (name = "audit"), (name = "mail"))
 )]
 struct ApiDoc;
 
@@ -47,6 +48,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(students::router())
         .merge(courses::router())
         .merge(offerings::router())
-        .merge(audit::router());
+        .merge(audit::router())
+        .merge(outbox::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
 }

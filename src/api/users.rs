@@ -63,7 +63,7 @@ async fn create_user(
     State(state): State<AppState>,
     ValidJson(body): ValidJson<NewUser>,
 ) -> AppResult<(StatusCode, Json<UserView>)> {
-    let user = users::create(&state.db, Some(admin.id), body).await?;
+    let user = users::create(&state, Some(admin.id), body).await?;
     Ok((StatusCode::CREATED, Json(user)))
 }
 

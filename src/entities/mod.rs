@@ -13,6 +13,7 @@ pub mod login_attempt;
 pub mod nomination;
 pub mod nomination_event;
 pub mod offering;
+pub mod outbox;
 pub mod prior_training;
 pub mod student;
 pub mod suspension;

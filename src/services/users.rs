@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::{
+    app::AppState,
     db,
     domain::{
         country_code::CountryCode,
@@ -18,6 +19,7 @@ use crate::{
     },
     entities::{country, user},
     error::{AppError, AppResult, ConflictCode},
+    mail::{self, templates::Welcome},
     services::{
         audit::{self, Change, snapshot},
         auth,
@@ -83,44 +85,38 @@ fn password_rule(password: &str) -> Result<(), validator::ValidationError> {
         .map_err(|e| validator::ValidationError::new("password").with_message(e.into()))
 }
 
-/// Checks that a liaison's country exists; returns its canonical code.
+/// Checks that a liaison's country exists; returns it.
 async fn resolve_country<C: ConnectionTrait>(
     db: &C,
     role: Role,
     code: Option<&str>,
-) -> AppResult<Option<String>> {
-    let code = match code {
+) -> AppResult<Option<country::Model>> {
+    let country = match code {
         Some(raw) => {
             let code = CountryCode::parse(raw).map_err(|e| AppError::field("country_code", e))?;
-            let exists = country::Entity::find_by_id(code.as_str())
+            let country = country::Entity::find_by_id(code.as_str())
                 .one(db)
                 .await?
-                .is_some();
-            if !exists {
-                return Err(AppError::field(
-                    "country_code",
-                    format!("no country `{code}` is registered"),
-                ));
-            }
-            Some(code.into_string())
+                .ok_or_else(|| {
+                    AppError::field("country_code", format!("no country `{code}` is registered"))
+                })?;
+            Some(country)
         }
         None => None,
     };
-    check_role_country(role, code.as_deref()).map_err(|e| AppError::field("country_code", e))?;
-    Ok(code)
+    check_role_country(role, country.as_ref().map(|c| c.code.as_str()))
+        .map_err(|e| AppError::field("country_code", e))?;
+    Ok(country)
 }
 
-/// Creates an account. `actor` is `None` for the bootstrap admin and the CLI.
-/// `new` must have been validated (`Validate`), as the JSON extractor does.
-pub async fn create(
-    db: &DatabaseConnection,
-    actor: Option<i32>,
-    new: NewUser,
-) -> AppResult<UserView> {
+/// Creates an account and queues its welcome email. `actor` is `None` for the
+/// bootstrap admin and the CLI. `new` must have been validated (`Validate`),
+/// as the JSON extractor does.
+pub async fn create(state: &AppState, actor: Option<i32>, new: NewUser) -> AppResult<UserView> {
     let email = new.email.trim().to_lowercase();
     let password_hash = auth::hash_password(new.password).await?;
-    let txn = db::write_txn(db).await?;
-    let country_code = resolve_country(&txn, new.role, new.country_code.as_deref()).await?;
+    let txn = db::write_txn(&state.db).await?;
+    let country = resolve_country(&txn, new.role, new.country_code.as_deref()).await?;
     if user::Entity::find()
         .filter(user::Column::Email.eq(&email))
         .one(&txn)
@@ -137,7 +133,7 @@ pub async fn create(
         email: Set(email),
         name: Set(new.name.trim().to_owned()),
         role: Set(new.role.as_str().to_owned()),
-        country_code: Set(country_code),
+        country_code: Set(country.as_ref().map(|c| c.code.clone())),
         password_hash: Set(password_hash),
         active: Set(true),
         created_at: Set(now),
@@ -159,7 +155,15 @@ pub async fn create(
         },
     )
     .await?;
+    let welcome = Welcome {
+        name: view.name.clone(),
+        email: view.email.clone(),
+        role: new.role,
+        country: country.map(|c| format!("{} ({})", c.name, c.code)),
+    };
+    mail::enqueue(&txn, &state.config, vec![view.email.clone()], &welcome).await?;
     txn.commit().await?;
+    state.mailer.wake();
     Ok(view)
 }
 
@@ -207,7 +211,9 @@ pub async fn update(
     } else {
         patch.country_code.as_deref()
     };
-    let country_code = resolve_country(&txn, role, country_input).await?;
+    let country_code = resolve_country(&txn, role, country_input)
+        .await?
+        .map(|c| c.code);
 
     let deactivated = existing.active && patch.active == Some(false);
     let mut model: user::ActiveModel = existing.into();
@@ -294,12 +300,8 @@ pub async fn list<C: ConnectionTrait>(
 
 /// Creates the first admin from `IMET_ADMIN_EMAIL`/`IMET_ADMIN_PASSWORD` when
 /// no user exists yet. Returns whether one was created.
-pub async fn bootstrap_admin(
-    db: &DatabaseConnection,
-    email: &str,
-    password: &str,
-) -> AppResult<bool> {
-    if user::Entity::find().count(db).await? > 0 {
+pub async fn bootstrap_admin(state: &AppState, email: &str, password: &str) -> AppResult<bool> {
+    if user::Entity::find().count(&state.db).await? > 0 {
         return Ok(false);
     }
     let admin = NewUser {
@@ -310,6 +312,6 @@ pub async fn bootstrap_admin(
         password: password.to_owned(),
     };
     admin.validate()?;
-    create(db, None, admin).await?;
+    create(state, None, admin).await?;
     Ok(true)
 }

@@ -1,9 +1,12 @@
 //! Spawns the real application on a random port with a fresh database
 //! (SQLite in a temp dir, or a new PostgreSQL database when
 //! `TEST_DATABASE_URL` is set) and talks to it over HTTP.
-use std::sync::Once;
+use std::{sync::Once, time::Duration};
 
-use imet::{app, config::Config};
+use imet::{
+    app::{self, AppState},
+    config::Config,
+};
 use reqwest::{Method, StatusCode};
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
@@ -17,8 +20,12 @@ pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
     pub config: Config,
-    _dir: TempDir,
-    _shutdown: oneshot::Sender<()>,
+    /// The running app's state (database, mail wake-up), for the few tests
+    /// that must act below HTTP, such as rolling back a transaction.
+    pub state: AppState,
+    dir: TempDir,
+    shutdown: oneshot::Sender<()>,
+    server: tokio::task::JoinHandle<()>,
 }
 
 fn init_crypto() {
@@ -51,7 +58,8 @@ async fn fresh_database(dir: &TempDir) -> String {
     }
 }
 
-/// Default test configuration: bootstrap admin, mail into the temp dir.
+/// Default test configuration: bootstrap admin, mail into the temp dir
+/// (`.eml` files) unless `smtp_url` is set.
 pub async fn test_config(dir: &TempDir) -> Config {
     Config {
         bind: "127.0.0.1:0".into(),
@@ -60,6 +68,9 @@ pub async fn test_config(dir: &TempDir) -> Config {
         smtp_url: None,
         mail_from: "IMET Test <no-reply@imet.test>".into(),
         base_url: "http://imet.test".into(),
+        // Short, so outage and recovery take seconds.
+        mail_retry_base: Duration::from_millis(200),
+        mail_poll_interval: Duration::from_secs(1),
         bootstrap_admin: Some((ADMIN_EMAIL.into(), PASSWORD.into())),
         token_ttl: chrono::Duration::hours(12),
         validity: Default::default(),
@@ -82,19 +93,43 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         .expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     let (tx, rx) = oneshot::channel::<()>();
-    tokio::spawn(async move {
-        app::serve(listener, state, async {
-            let _ = rx.await;
-        })
-        .await
-        .expect("serve");
+    let server = tokio::spawn({
+        let state = state.clone();
+        async move {
+            app::serve(listener, state, async {
+                let _ = rx.await;
+            })
+            .await
+            .expect("serve");
+        }
     });
     TestApp {
         base,
         client: reqwest::Client::new(),
         config,
-        _dir: dir,
-        _shutdown: tx,
+        state,
+        dir,
+        shutdown: tx,
+        server,
+    }
+}
+
+/// Polls `check` until it gives a value, failing the test after 20 seconds.
+pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 
@@ -127,6 +162,23 @@ impl Answer {
 }
 
 impl TestApp {
+    /// Shuts the app down as SIGTERM would, and waits until the HTTP server
+    /// and the mail worker have stopped. Returns the data directory (it holds
+    /// the SQLite database), to keep for another instance on the same data.
+    pub async fn stop(self) -> TempDir {
+        let Self {
+            client,
+            shutdown,
+            server,
+            dir,
+            ..
+        } = self;
+        drop(client);
+        let _ = shutdown.send(());
+        server.await.expect("server task");
+        dir
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }

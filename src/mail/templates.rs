@@ -1,0 +1,119 @@
+//! Email contents. Each event has a struct holding what its email shows and
+//! three askama templates under `templates/email/<event>/`: `subject.txt`,
+//! `body.txt` (plain text, ends with `email/footer.txt`) and `body.html`
+//! (extends the shared `email/layout.html`; inline styles, no remote images).
+//! Templates see the event struct as `e` and the service's root URL as
+//! `base_url`, from which every link is built.
+use askama::Template;
+
+use crate::domain::role::Role;
+
+/// An email rendered for the outbox.
+#[derive(Debug)]
+pub struct Rendered {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// The contents of one event's email.
+pub trait Email {
+    /// The event kind: stored with the message and naming its template directory.
+    const EVENT: &'static str;
+    /// Renders the subject (on one line), the text and the HTML body.
+    fn render(&self, base_url: &str) -> Result<Rendered, askama::Error>;
+}
+
+/// Implements [`Email`] for an event struct from its three template files.
+macro_rules! email {
+    ($event:ident, $kind:tt, subject = $subject:tt, text = $text:tt, html = $html:tt) => {
+        impl Email for $event {
+            const EVENT: &'static str = $kind;
+
+            fn render(&self, base_url: &str) -> Result<Rendered, askama::Error> {
+                // A template need not show every field.
+                #[allow(dead_code)]
+                #[derive(Template)]
+                #[template(path = $subject)]
+                struct Subject<'a> {
+                    e: &'a $event,
+                    base_url: &'a str,
+                }
+                #[allow(dead_code)]
+                #[derive(Template)]
+                #[template(path = $text)]
+                struct Text<'a> {
+                    e: &'a $event,
+                    base_url: &'a str,
+                }
+                #[allow(dead_code)]
+                #[derive(Template)]
+                #[template(path = $html)]
+                struct Html<'a> {
+                    e: &'a $event,
+                    base_url: &'a str,
+                }
+                let base_url = base_url.trim_end_matches('/');
+                let subject = Subject { e: self, base_url }.render()?;
+                Ok(Rendered {
+                    subject: subject.split_whitespace().collect::<Vec<_>>().join(" "),
+                    text: Text { e: self, base_url }.render()?,
+                    html: Html { e: self, base_url }.render()?,
+                })
+            }
+        }
+    };
+}
+
+/// An account was created: to the new user, with their role and country.
+#[derive(Debug)]
+pub struct Welcome {
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    /// The liaison's country, as "Pakistan (PK)".
+    pub country: Option<String>,
+}
+
+email!(
+    Welcome,
+    "welcome",
+    subject = "email/welcome/subject.txt",
+    text = "email/welcome/body.txt",
+    html = "email/welcome/body.html"
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn welcome_shows_role_country_and_links() {
+        let welcome = Welcome {
+            name: "Maj. Sara <Qureshi>".into(),
+            email: "sara@pk.example".into(),
+            role: Role::CountryLiaison,
+            country: Some("Pakistan (PK)".into()),
+        };
+        let r = welcome.render("https://imet.example.org/").unwrap();
+        assert!(!r.subject.contains('\n'), "{}", r.subject);
+        for body in [&r.text, &r.html] {
+            assert!(body.contains("Country liaison"), "{body}");
+            assert!(body.contains("Pakistan (PK)"), "{body}");
+            assert!(body.contains("https://imet.example.org/"), "{body}");
+            assert!(!body.contains("imet.example.org//"), "{body}");
+        }
+        assert!(r.text.contains("Maj. Sara <Qureshi>"));
+        assert!(r.html.contains("Maj. Sara &#60;Qureshi&#62;"), "escaped");
+        assert!(!r.html.contains("<img"), "no remote images");
+
+        let officer = Welcome {
+            country: None,
+            role: Role::ProgramOfficer,
+            ..welcome
+        };
+        let r = officer.render("http://localhost:8080").unwrap();
+        assert!(r.text.contains("Program officer"));
+        assert!(!r.text.contains("Country:"));
+    }
+}
