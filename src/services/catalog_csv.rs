@@ -526,7 +526,8 @@ mod tests {
 
     #[test]
     fn header_and_encoding_errors() {
-        let cases: [(&[u8], Vec<(u64, &str)>); 4] = [
+        type Expected = Vec<(u64, &'static str)>;
+        let cases: [(&[u8], Expected); 4] = [
             (b"", vec![(1, "file")]),
             (b"masl_id,title,school,location,category,colour\n", vec![(1, "colour"), (1, "audience")]),
             (b"masl_id,title,school,location,category,audience,title\n", vec![(1, "title")]),
