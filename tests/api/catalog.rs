@@ -509,6 +509,11 @@ async fn offerings_are_scheduled_edited_and_closed() {
         assert_eq!(answer.status, StatusCode::CONFLICT, "{change}");
         assert_eq!(answer.body["code"], "invalid_transition");
     }
+    let restated = app
+        .patch(&c.admin, &path, json!({"status": "cancelled", "seats": 20}))
+        .await;
+    assert_eq!(restated.status, StatusCode::OK);
+    assert_eq!(restated.body, cancelled.body);
     let final_state = app.get(&c.admin, &path).await;
     assert_eq!(final_state.body["seats"], 20);
     assert_eq!(final_state.body["status"], "cancelled");
@@ -795,4 +800,35 @@ async fn demo_catalog_is_current_and_searchable() {
         json!({"listening": "2", "speaking": "2"})
     );
     assert_eq!(cgsoc.body["prerequisites"], json!(["B171850"]));
+}
+
+#[tokio::test]
+async fn openapi_describes_the_catalog() {
+    let app = spawn_app().await;
+    let doc: Value = app
+        .client
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for (path, method) in [
+        ("/api/v1/courses", "get"),
+        ("/api/v1/courses", "post"),
+        ("/api/v1/courses/{masl_id}", "patch"),
+        ("/api/v1/courses/import", "post"),
+        ("/api/v1/courses/export", "get"),
+        ("/api/v1/courses/{masl_id}/offerings", "post"),
+        ("/api/v1/offerings", "get"),
+        ("/api/v1/offerings/{id}", "patch"),
+    ] {
+        assert!(doc["paths"][path][method].is_object(), "{method} {path}");
+    }
+    let import = &doc["paths"]["/api/v1/courses/import"]["post"];
+    assert!(import["requestBody"]["content"]["text/csv"].is_object());
+    let schemas = &doc["components"]["schemas"];
+    assert_eq!(schemas["Opi"]["properties"]["listening"]["type"], "string");
+    assert!(schemas["RowProblem"].is_object() && schemas["OfferingView"].is_object());
 }
