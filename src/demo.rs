@@ -1,5 +1,6 @@
 //! `serve --demo`: a realistic data set for an empty database, built through
 //! the same services as the API, so every record is valid and audited.
+use chrono::Utc;
 use sea_orm::{EntityTrait, PaginatorTrait};
 
 use crate::{
@@ -12,6 +13,8 @@ use crate::{
         users::{self, NewUser},
     },
 };
+
+mod catalog;
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "imet-demo-2026";
@@ -100,6 +103,7 @@ pub async fn seed(state: &AppState) -> AppResult<bool> {
     for &(email, name, role, country) in &USERS[1..] {
         users::create(state, Some(admin.id), new_user(email, name, role, country)).await?;
     }
+    catalog::seed(db, admin.id, Utc::now().date_naive()).await?;
     Ok(true)
 }
 

@@ -63,9 +63,10 @@ pub fn describe_cycle<K: std::fmt::Display>(cycle: &[K]) -> String {
 mod tests {
     use super::*;
 
-    fn graph(
-        edges: &[(&'static str, &[&'static str])],
-    ) -> BTreeMap<&'static str, BTreeSet<&'static str>> {
+    /// Course → prerequisites, as written in a case.
+    type Edges = &'static [(&'static str, &'static [&'static str])];
+
+    fn graph(edges: Edges) -> BTreeMap<&'static str, BTreeSet<&'static str>> {
         edges
             .iter()
             .map(|(course, prereqs)| (*course, prereqs.iter().copied().collect()))
@@ -74,7 +75,7 @@ mod tests {
 
     #[test]
     fn cycles_are_found_with_their_path() {
-        let cases: &[(&[(&str, &[&str])], Option<&str>)] = &[
+        let cases: &[(Edges, Option<&str>)] = &[
             (&[], None),
             (&[("B000001", &[])], None),
             (&[("B000002", &["B000001"])], None),

@@ -12,9 +12,7 @@
 //! none, true). A prerequisite may name a course defined later in the file.
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, QueryOrder};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -359,11 +357,12 @@ pub async fn import(db: &DatabaseConnection, actor: i32, bytes: &[u8]) -> AppRes
     let mut catalog = Catalog::load(&txn).await?;
     check_graph(&mut catalog, &rows).map_err(AppError::InvalidRows)?;
 
+    let in_file: BTreeSet<&str> = rows.iter().map(|r| r.fields.masl_id.as_str()).collect();
     let existing: HashMap<String, course::Model> = course::Entity::find()
-        .filter(course::Column::MaslId.is_in(rows.iter().map(|r| r.fields.masl_id.as_str())))
         .all(&txn)
         .await?
         .into_iter()
+        .filter(|c| in_file.contains(c.masl_id.as_str()))
         .map(|c| (c.masl_id.clone(), c))
         .collect();
     let befores = courses::views(&txn, existing.values().cloned().collect()).await?;
@@ -526,7 +525,8 @@ mod tests {
 
     #[test]
     fn header_and_encoding_errors() {
-        let cases: [(&[u8], Vec<(u64, &str)>); 4] = [
+        type Expected = Vec<(u64, &'static str)>;
+        let cases: [(&[u8], Expected); 4] = [
             (b"", vec![(1, "file")]),
             (b"masl_id,title,school,location,category,colour\n", vec![(1, "colour"), (1, "audience")]),
             (b"masl_id,title,school,location,category,audience,title\n", vec![(1, "title")]),

@@ -465,15 +465,17 @@ pub async fn views<C: ConnectionTrait>(
     db: &C,
     models: Vec<course::Model>,
 ) -> AppResult<Vec<CourseView>> {
-    let ids: Vec<i32> = models.iter().map(|m| m.id).collect();
-    let mut prerequisites = prerequisites_of(db, &ids).await?;
-    models
-        .into_iter()
-        .map(|m| {
+    // In chunks, to stay under the databases' limits on bound parameters.
+    let mut out = Vec::with_capacity(models.len());
+    for chunk in models.chunks(500) {
+        let ids: Vec<i32> = chunk.iter().map(|m| m.id).collect();
+        let mut prerequisites = prerequisites_of(db, &ids).await?;
+        for m in chunk {
             let p = prerequisites.remove(&m.id).unwrap_or_default();
-            view(m, p)
-        })
-        .collect()
+            out.push(view(m.clone(), p)?);
+        }
+    }
+    Ok(out)
 }
 
 async fn view_of<C: ConnectionTrait>(db: &C, model: course::Model) -> AppResult<CourseView> {

@@ -95,13 +95,18 @@ pub struct OfferingPatch {
 }
 
 impl OfferingPatch {
-    fn is_empty(&self) -> bool {
-        self.start_date.is_none()
-            && self.end_date.is_none()
-            && self.seats.is_none()
-            && self.tuition_cents.is_none()
-            && self.living_allowance_per_day_cents.is_none()
-            && self.status.is_none()
+    /// Whether applying this patch would leave the class as it is.
+    fn changes_nothing(&self, current: &OfferingView) -> bool {
+        self.start_date.is_none_or(|d| d == current.start_date)
+            && self.end_date.is_none_or(|d| d == current.end_date)
+            && self.seats.is_none_or(|s| s == current.seats)
+            && self
+                .tuition_cents
+                .is_none_or(|c| c == current.tuition_cents)
+            && self
+                .living_allowance_per_day_cents
+                .is_none_or(|c| c == current.living_allowance_per_day_cents)
+            && self.status.is_none_or(|s| s == current.status)
     }
 }
 
@@ -223,7 +228,8 @@ pub async fn create(
 /// Edits a class: the one place its seats and status change by hand.
 /// Lowering seats below those taken is refused (409 `no_seats`) by a
 /// conditional update, so a seat taken concurrently is never lost; nothing
-/// changes on a cancelled class (409 `invalid_transition`).
+/// changes on a cancelled class (409 `invalid_transition`). A patch that
+/// changes nothing writes nothing.
 pub async fn update(
     db: &DatabaseConnection,
     actor: i32,
@@ -234,7 +240,7 @@ pub async fn update(
     let existing = find(&txn, id).await?;
     let course = course_of(&txn, &existing).await?;
     let before = view(existing.clone(), &course)?;
-    if patch.is_empty() {
+    if patch.changes_nothing(&before) {
         return Ok(before);
     }
     if before.status == OfferingStatus::Cancelled {

@@ -509,6 +509,11 @@ async fn offerings_are_scheduled_edited_and_closed() {
         assert_eq!(answer.status, StatusCode::CONFLICT, "{change}");
         assert_eq!(answer.body["code"], "invalid_transition");
     }
+    let restated = app
+        .patch(&c.admin, &path, json!({"status": "cancelled", "seats": 20}))
+        .await;
+    assert_eq!(restated.status, StatusCode::OK);
+    assert_eq!(restated.body, cancelled.body);
     let final_state = app.get(&c.admin, &path).await;
     assert_eq!(final_state.body["seats"], 20);
     assert_eq!(final_state.body["status"], "cancelled");
@@ -740,4 +745,90 @@ async fn offering_list_filters_and_pages_while_classes_are_added() {
     sorted.sort();
     assert_eq!(keys, sorted);
     assert!(seen.iter().any(|o| o["start_date"] == "2028-01-01"));
+}
+
+#[tokio::test]
+async fn demo_catalog_is_current_and_searchable() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = crate::helpers::test_config(&dir).await;
+    config.bootstrap_admin = None;
+    let state = imet::app::prepare(config.clone()).await.unwrap();
+    assert!(imet::demo::seed(&state.db).await.unwrap());
+    let url = config.database_url.clone();
+    let app = crate::helpers::spawn_app_with(move |c| c.database_url = url).await;
+    let liaison = app
+        .login("liaison.pk@imet.example", imet::demo::DEMO_PASSWORD)
+        .await;
+
+    let all = app.get(&liaison, "/api/v1/courses?limit=200").await;
+    let courses = items(&all);
+    assert!(courses.len() >= 25, "{}", courses.len());
+    for agency in ["army", "air_force", "navy"] {
+        assert!(
+            courses.iter().filter(|c| c["agency"] == agency).count() >= 5,
+            "{agency}"
+        );
+    }
+    let e_imet = app.get(&liaison, "/api/v1/courses?e_imet=true").await;
+    assert!(items(&e_imet).iter().all(|c| {
+        c["audience"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("civilian"))
+    }));
+    assert!(items(&e_imet).len() >= 4);
+    let staff_colleges = app
+        .get(&liaison, "/api/v1/courses?category=pme&ecl_max=79")
+        .await;
+    assert!(items(&staff_colleges).is_empty(), "{}", staff_colleges.body);
+
+    let today = chrono::Utc::now().date_naive();
+    let horizon = today + chrono::Days::new(548);
+    let classes = walk(&app, &liaison, "/api/v1/offerings", async |_| {}).await;
+    assert!(classes.len() >= 50, "{}", classes.len());
+    for class in &classes {
+        let start: chrono::NaiveDate = class["start_date"].as_str().unwrap().parse().unwrap();
+        assert!(start > today && start <= horizon, "{class}");
+        let tuition = class["tuition_cents"].as_i64().unwrap();
+        assert!((500_000..=9_000_000).contains(&tuition), "{class}");
+        assert_eq!(class["status"], "open");
+    }
+    let cgsoc = app.get(&liaison, "/api/v1/courses/B171807").await;
+    assert_eq!(cgsoc.body["ecl_min"], 80);
+    assert_eq!(
+        cgsoc.body["opi_min"],
+        json!({"listening": "2", "speaking": "2"})
+    );
+    assert_eq!(cgsoc.body["prerequisites"], json!(["B171850"]));
+}
+
+#[tokio::test]
+async fn openapi_describes_the_catalog() {
+    let app = spawn_app().await;
+    let doc: Value = app
+        .client
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for (path, method) in [
+        ("/api/v1/courses", "get"),
+        ("/api/v1/courses", "post"),
+        ("/api/v1/courses/{masl_id}", "patch"),
+        ("/api/v1/courses/import", "post"),
+        ("/api/v1/courses/export", "get"),
+        ("/api/v1/courses/{masl_id}/offerings", "post"),
+        ("/api/v1/offerings", "get"),
+        ("/api/v1/offerings/{id}", "patch"),
+    ] {
+        assert!(doc["paths"][path][method].is_object(), "{method} {path}");
+    }
+    let import = &doc["paths"]["/api/v1/courses/import"]["post"];
+    assert!(import["requestBody"]["content"]["text/csv"].is_object());
+    let schemas = &doc["components"]["schemas"];
+    assert_eq!(schemas["Opi"]["properties"]["listening"]["type"], "string");
+    assert!(schemas["RowProblem"].is_object() && schemas["OfferingView"].is_object());
 }
