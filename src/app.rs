@@ -25,7 +25,7 @@ use tower_http::{
 };
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::{api, config::Config, db, error::AppError, services::users};
+use crate::{api, config::Config, db, error::AppError, services::users, web};
 
 /// Largest JSON body accepted (SPEC §3).
 pub const JSON_BODY_LIMIT: usize = 1024 * 1024;
@@ -62,7 +62,9 @@ fn metrics_handle() -> PrometheusHandle {
     HANDLE.get_or_init(|| Handle::default().0).clone()
 }
 
-/// The whole HTTP surface: operations endpoints, API docs and the JSON API.
+/// The whole HTTP surface: operations endpoints, API docs, the JSON API and
+/// the web pages. An unknown path under `/api` answers a problem document,
+/// any other the HTML 404 page.
 pub fn router(state: AppState) -> Router {
     let metrics = metrics_handle();
     let (api, openapi) = api::router().split_for_parts();
@@ -73,7 +75,8 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(move || async move { metrics.render() }))
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi))
         .merge(api)
-        .fallback(|| async { AppError::not_found("Resource") })
+        .merge(web::router(state.clone()))
+        .fallback(web::error::fallback)
         .with_state(state)
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .layer(CatchPanicLayer::custom(|_| {

@@ -9,3 +9,4 @@ pub mod domain;
 pub mod entities;
 pub mod error;
 pub mod services;
+pub mod web;

@@ -5,3 +5,4 @@ pub mod audit_log;
 pub mod country;
 pub mod login_attempt;
 pub mod user;
+pub mod web_session;

@@ -4,4 +4,5 @@ pub mod audit;
 pub mod auth;
 pub mod countries;
 pub mod pagination;
+pub mod sessions;
 pub mod users;
