@@ -26,9 +26,12 @@ struct ChromeDriver {
 impl Drop for ChromeDriver {
     fn drop(&mut self) {
         // The group id is chromedriver's pid: this ends the browser with it.
-        let _ = Command::new("kill")
-            .args(["-KILL", "--", &format!("-{}", self.child.id())])
-            .status();
+        if let Ok(group) = libc::pid_t::try_from(self.child.id()) {
+            // SAFETY: killpg only sends a signal; the group is our own child's.
+            unsafe {
+                libc::killpg(group, libc::SIGKILL);
+            }
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
