@@ -32,6 +32,7 @@ use crate::{
     error::AppError,
     mail::{self, Mailer},
     services::users,
+    web,
 };
 
 /// Largest JSON body accepted (SPEC §3).
@@ -74,7 +75,9 @@ fn metrics_handle() -> PrometheusHandle {
     HANDLE.get_or_init(|| Handle::default().0).clone()
 }
 
-/// The whole HTTP surface: operations endpoints, API docs and the JSON API.
+/// The whole HTTP surface: operations endpoints, API docs, the JSON API and
+/// the web pages. An unknown path under `/api` answers a problem document,
+/// any other the HTML 404 page.
 pub fn router(state: AppState) -> Router {
     let metrics = metrics_handle();
     let (api, openapi) = api::router().split_for_parts();
@@ -85,7 +88,8 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(move || async move { metrics.render() }))
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi))
         .merge(api)
-        .fallback(|| async { AppError::not_found("Resource") })
+        .merge(web::router(state.clone()))
+        .fallback(web::error::fallback)
         .with_state(state)
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .layer(CatchPanicLayer::custom(|_| {

@@ -71,7 +71,9 @@ async fn login(
 #[utoipa::path(post, path = "/auth/logout", tag = "auth", security(("bearer" = [])),
     responses((status = 204), (status = 401, body = Problem)))]
 async fn logout(State(state): State<AppState>, user: CurrentUser) -> AppResult<StatusCode> {
-    auth::revoke_token(&state.db, user.token_id).await?;
+    if let Some(token_id) = user.token_id {
+        auth::revoke_token(&state.db, token_id).await?;
+    }
     Ok(StatusCode::NO_CONTENT)
 }
 

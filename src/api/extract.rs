@@ -19,7 +19,8 @@ pub struct CurrentUser {
     pub name: String,
     pub role: Role,
     pub country_code: Option<String>,
-    pub token_id: i32,
+    /// The bearer token of this request; `None` when signed in through a web session.
+    pub token_id: Option<i32>,
 }
 
 impl CurrentUser {

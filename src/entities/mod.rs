@@ -20,3 +20,4 @@ pub mod suspension;
 pub mod user;
 pub mod vetting_record;
 pub mod waiver;
+pub mod web_session;

@@ -1,5 +1,6 @@
-//! Passwords, bearer tokens and login throttling. Tokens and login attempts
-//! live in the database, so several instances agree on them.
+//! Passwords, bearer tokens and login throttling, shared by the JSON API and
+//! the web sign-in. Tokens and login attempts live in the database, so several
+//! instances agree on them.
 use std::sync::LazyLock;
 
 use argon2::{
@@ -17,7 +18,7 @@ use crate::{
     api::extract::CurrentUser,
     entities::{api_token, login_attempt, user},
     error::{AppError, AppResult},
-    services::users::UserView,
+    services::{sessions, users::UserView},
 };
 
 /// Failed logins for one account within [`THROTTLE_WINDOW`] before it is locked (SPEC §3).
@@ -63,9 +64,7 @@ pub struct LoginOutcome {
     pub user: UserView,
 }
 
-/// Checks credentials and issues a token. Unknown email, wrong password and
-/// deactivated account all answer the same 401. Throttled callers get 429
-/// before their password is even looked at.
+/// Checks credentials and issues a bearer token (the JSON API's sign-in).
 pub async fn login(
     db: &DatabaseConnection,
     email: &str,
@@ -73,6 +72,25 @@ pub async fn login(
     client_addr: &str,
     token_ttl: Duration,
 ) -> AppResult<LoginOutcome> {
+    let account = check_credentials(db, email, password, client_addr).await?;
+    let (token, expires_at) = issue_token(db, account.id, token_ttl).await?;
+    Ok(LoginOutcome {
+        token,
+        expires_at,
+        user: UserView::from(account),
+    })
+}
+
+/// The one password check of every sign-in (API token or web session).
+/// Unknown email, wrong password and deactivated account all answer the same
+/// 401. Throttled callers get 429 before their password is even looked at.
+/// Every attempt is recorded for throttling.
+pub async fn check_credentials(
+    db: &DatabaseConnection,
+    email: &str,
+    password: &str,
+    client_addr: &str,
+) -> AppResult<user::Model> {
     let email = email.trim().to_lowercase();
     let now = Utc::now();
     check_throttle(db, &email, client_addr, now).await?;
@@ -106,12 +124,7 @@ pub async fn login(
         .filter(login_attempt::Column::AttemptedAt.lt(now - Duration::days(1)))
         .exec(db)
         .await?;
-    let (token, expires_at) = issue_token(db, account.id, token_ttl).await?;
-    Ok(LoginOutcome {
-        token,
-        expires_at,
-        user: UserView::from(account),
-    })
+    Ok(account)
 }
 
 /// 429 when the account has [`ACCOUNT_FAILURE_LIMIT`] failures since its last
@@ -225,6 +238,12 @@ pub async fn authenticate<C: ConnectionTrait>(db: &C, token: &str) -> AppResult<
         .await?
         .filter(|u| u.active)
         .ok_or(AppError::Unauthorized)?;
+    current_user(account, Some(found.id))
+}
+
+/// The caller behind an active account; `token_id` is the bearer token the
+/// request came with (`None` for a web session).
+pub fn current_user(account: user::Model, token_id: Option<i32>) -> AppResult<CurrentUser> {
     Ok(CurrentUser {
         id: account.id,
         role: account
@@ -234,7 +253,7 @@ pub async fn authenticate<C: ConnectionTrait>(db: &C, token: &str) -> AppResult<
         email: account.email,
         name: account.name,
         country_code: account.country_code,
-        token_id: found.id,
+        token_id,
     })
 }
 
@@ -248,13 +267,14 @@ pub async fn revoke_token<C: ConnectionTrait>(db: &C, token_id: i32) -> AppResul
     Ok(())
 }
 
-/// Revokes every live token of a user (deactivation, password reset).
-pub async fn revoke_all_tokens<C: ConnectionTrait>(db: &C, user_id: i32) -> AppResult<()> {
+/// Signs a user out everywhere (deactivation, password reset): revokes every
+/// live bearer token and ends every web session.
+pub async fn revoke_all_sign_ins<C: ConnectionTrait>(db: &C, user_id: i32) -> AppResult<()> {
     api_token::Entity::update_many()
         .col_expr(api_token::Column::RevokedAt, Expr::value(Utc::now()))
         .filter(api_token::Column::UserId.eq(user_id))
         .filter(api_token::Column::RevokedAt.is_null())
         .exec(db)
         .await?;
-    Ok(())
+    sessions::end_all(db, user_id).await
 }

@@ -7,6 +7,7 @@ pub mod countries;
 pub mod courses;
 pub mod offerings;
 pub mod pagination;
+pub mod sessions;
 pub mod students;
 pub mod suspensions;
 pub mod users;

@@ -1,5 +1,5 @@
 //! Accounts: create, update (role, country, active, password reset), list.
-//! Never hard-deleted: deactivation revokes every token.
+//! Never hard-deleted: deactivation signs the user out everywhere.
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
@@ -75,7 +75,7 @@ pub struct UserPatch {
     /// The country of a liaison; ignored (cleared) when the role becomes staff.
     pub country_code: Option<String>,
     pub active: Option<bool>,
-    /// A new password (admin reset); revokes the user's tokens.
+    /// A new password (admin reset); signs the user out everywhere.
     #[validate(custom(function = "password_rule"))]
     pub password: Option<String>,
 }
@@ -231,7 +231,7 @@ pub async fn update(
     model.updated_at = Set(Utc::now());
     let updated = model.update(&txn).await?;
     if deactivated || new_hash.is_some() {
-        auth::revoke_all_tokens(&txn, id).await?;
+        auth::revoke_all_sign_ins(&txn, id).await?;
     }
     let view = UserView::from(updated);
     audit::record(

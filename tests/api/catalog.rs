@@ -753,7 +753,7 @@ async fn demo_catalog_is_current_and_searchable() {
     let mut config = crate::helpers::test_config(&dir).await;
     config.bootstrap_admin = None;
     let state = imet::app::prepare(config.clone()).await.unwrap();
-    assert!(imet::demo::seed(&state.db).await.unwrap());
+    assert!(imet::demo::seed(&state).await.unwrap());
     let url = config.database_url.clone();
     let app = crate::helpers::spawn_app_with(move |c| c.database_url = url).await;
     let liaison = app

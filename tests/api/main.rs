@@ -1,6 +1,8 @@
 //! Black-box tests through HTTP, one module per capability.
 mod auth;
 mod catalog;
+#[path = "../common/mod.rs"]
+mod common;
 mod countries;
 mod csv;
 mod errors;

@@ -1,0 +1,23 @@
+use sea_orm::entity::prelude::*;
+
+/// A web session. Only the SHA-256 of the cookie's session id is stored;
+/// `user_id` is `None` until the visitor signs in.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "web_sessions")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    #[sea_orm(unique)]
+    pub id_hash: String,
+    pub user_id: Option<i32>,
+    pub csrf_token: String,
+    /// A message for the next page shown, then cleared.
+    pub flash: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub expires_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,264 @@
+//! `/countries`: everyone reads (a liaison only their own; another country's
+//! page is the 404 page), admins register and edit — through `services::countries`.
+use askama::Template;
+use axum::{
+    extract::{Path, Query, State},
+    http::StatusCode,
+    response::{IntoResponse, Redirect},
+};
+use serde::Deserialize;
+
+use crate::{
+    app::AppState,
+    domain::role::Role,
+    error::FieldErrors,
+    services::{
+        countries::{self, CountryPatch, CountryView, NewCountry},
+        pagination::{Cursor, MAX_LIMIT},
+    },
+    web::{
+        error::{PageResult, render},
+        format::{dollars, dollars_input, parse_dollars},
+        forms::{FormErrors, WebForm, validate_into},
+        layout::Layout,
+        session::{AdminSignedIn, SignedIn},
+    },
+};
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    pub cursor: Option<String>,
+}
+
+/// A country with its travel estimate in dollars.
+struct CountryRow {
+    country: CountryView,
+    travel: String,
+}
+
+impl From<CountryView> for CountryRow {
+    fn from(country: CountryView) -> Self {
+        Self {
+            travel: dollars(country.travel_estimate_cents),
+            country,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "pages/countries/list.html")]
+struct CountriesPage {
+    layout: Layout,
+    rows: Vec<CountryRow>,
+    is_admin: bool,
+    next_cursor: Option<String>,
+}
+
+/// `GET /countries`
+pub async fn list(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Query(query): Query<ListQuery>,
+) -> PageResult {
+    let cursor = query.cursor.as_deref().map(Cursor::decode).transpose()?;
+    let page =
+        countries::list(&state.db, &signed_in.user, None, MAX_LIMIT, cursor.as_ref()).await?;
+    Ok(render(&CountriesPage {
+        layout: signed_in.layout(&state, "Countries").await?,
+        rows: page.items.into_iter().map(CountryRow::from).collect(),
+        is_admin: signed_in.user.role == Role::Admin,
+        next_cursor: page.next_cursor,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "pages/countries/show.html")]
+struct CountryPage {
+    layout: Layout,
+    row: CountryRow,
+    is_admin: bool,
+}
+
+/// `GET /countries/{code}`
+pub async fn show(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(code): Path<String>,
+) -> PageResult {
+    let country = countries::get_visible(&state.db, &signed_in.user, &code).await?;
+    Ok(render(&CountryPage {
+        layout: signed_in.layout(&state, &country.name).await?,
+        row: country.into(),
+        is_admin: signed_in.user.role == Role::Admin,
+    }))
+}
+
+/// The country form as typed; the travel estimate in dollars.
+#[derive(Deserialize, Default)]
+pub struct CountryForm {
+    #[serde(default)]
+    pub code: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub travel_estimate_cents: String,
+    /// A checkbox: present when ticked.
+    pub active: Option<String>,
+}
+
+const COUNTRY_LABELS: &[(&str, &str)] = &[
+    ("code", "Country code"),
+    ("name", "Name"),
+    ("travel_estimate_cents", "Travel estimate"),
+    ("active", "Active"),
+];
+
+#[derive(Template)]
+#[template(path = "pages/countries/form.html")]
+struct CountryFormPage {
+    layout: Layout,
+    errors: FormErrors,
+    form: CountryForm,
+    /// `None` when registering a new country.
+    editing: Option<String>,
+}
+
+async fn form_page(
+    state: &AppState,
+    admin: &SignedIn,
+    form: CountryForm,
+    editing: Option<String>,
+    errors: FormErrors,
+) -> PageResult {
+    let title = match &editing {
+        Some(_) => format!("Edit {}", form.name),
+        None => "Add a country".to_owned(),
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = CountryFormPage {
+        layout: admin
+            .layout(state, &title)
+            .await?
+            .with_errors(!errors.is_empty()),
+        errors,
+        form,
+        editing,
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+/// Reads the travel estimate, adding a field error when it is not an amount.
+fn travel_cents(form: &CountryForm, errors: &mut FieldErrors) -> i64 {
+    parse_dollars(&form.travel_estimate_cents).unwrap_or_else(|message| {
+        errors.insert("travel_estimate_cents".into(), vec![message.into()]);
+        0
+    })
+}
+
+/// `GET /countries/new`
+pub async fn new_form(
+    State(state): State<AppState>,
+    AdminSignedIn(admin): AdminSignedIn,
+) -> PageResult {
+    let form = CountryForm {
+        active: Some("on".into()),
+        ..Default::default()
+    };
+    form_page(&state, &admin, form, None, FormErrors::default()).await
+}
+
+/// `POST /countries`: the same checks as `POST /api/v1/countries`.
+pub async fn create(
+    State(state): State<AppState>,
+    AdminSignedIn(admin): AdminSignedIn,
+    WebForm(form): WebForm<CountryForm>,
+) -> PageResult {
+    let mut errors = FieldErrors::new();
+    let new = NewCountry {
+        code: form.code.clone(),
+        name: form.name.clone(),
+        travel_estimate_cents: travel_cents(&form, &mut errors),
+        active: Some(form.active.is_some()),
+    };
+    validate_into(&new, &mut errors);
+    if !errors.is_empty() {
+        let errors = FormErrors::from_fields(errors, COUNTRY_LABELS);
+        return form_page(&state, &admin, form, None, errors).await;
+    }
+    match countries::create(&state.db, admin.user.id, new).await {
+        Ok(country) => {
+            admin
+                .flash(
+                    &state,
+                    &format!("{} ({}) is registered.", country.name, country.code),
+                )
+                .await?;
+            Ok(Redirect::to(&format!("/countries/{}", country.code)).into_response())
+        }
+        Err(err) => {
+            let errors = FormErrors::from_error(err, COUNTRY_LABELS)?;
+            form_page(&state, &admin, form, None, errors).await
+        }
+    }
+}
+
+/// `GET /countries/{code}/edit`
+pub async fn edit_form(
+    State(state): State<AppState>,
+    AdminSignedIn(admin): AdminSignedIn,
+    Path(code): Path<String>,
+) -> PageResult {
+    let country = countries::get_visible(&state.db, &admin.user, &code).await?;
+    let form = CountryForm {
+        code: country.code.clone(),
+        name: country.name,
+        travel_estimate_cents: dollars_input(country.travel_estimate_cents),
+        active: country.active.then(|| "on".into()),
+    };
+    form_page(
+        &state,
+        &admin,
+        form,
+        Some(country.code),
+        FormErrors::default(),
+    )
+    .await
+}
+
+/// `POST /countries/{code}`: the same checks as `PATCH /api/v1/countries/{code}`.
+pub async fn update(
+    State(state): State<AppState>,
+    AdminSignedIn(admin): AdminSignedIn,
+    Path(code): Path<String>,
+    WebForm(mut form): WebForm<CountryForm>,
+) -> PageResult {
+    let existing = countries::get_visible(&state.db, &admin.user, &code).await?;
+    form.code = existing.code.clone();
+    let mut errors = FieldErrors::new();
+    let patch = CountryPatch {
+        name: Some(form.name.clone()),
+        travel_estimate_cents: Some(travel_cents(&form, &mut errors)),
+        active: Some(form.active.is_some()),
+    };
+    validate_into(&patch, &mut errors);
+    if !errors.is_empty() {
+        let errors = FormErrors::from_fields(errors, COUNTRY_LABELS);
+        return form_page(&state, &admin, form, Some(existing.code), errors).await;
+    }
+    match countries::update(&state.db, admin.user.id, &existing.code, patch).await {
+        Ok(country) => {
+            admin
+                .flash(&state, &format!("{} is updated.", country.name))
+                .await?;
+            Ok(Redirect::to(&format!("/countries/{}", country.code)).into_response())
+        }
+        Err(err) => {
+            let errors = FormErrors::from_error(err, COUNTRY_LABELS)?;
+            form_page(&state, &admin, form, Some(existing.code), errors).await
+        }
+    }
+}

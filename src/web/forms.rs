@@ -1,0 +1,166 @@
+//! Reading forms and showing what was wrong with them: an error summary at
+//! the top linking to each field, and the message next to the field. The
+//! rules themselves are the services'; this only presents their answers.
+use axum::{
+    extract::{FromRequest, Request},
+    http::header,
+};
+use serde::de::DeserializeOwned;
+use validator::Validate;
+
+use crate::{
+    error::{AppError, FieldErrors},
+    web::error::PageError,
+};
+
+/// A url-encoded form body (its CSRF token has been checked by the session layer).
+pub struct WebForm<T>(pub T);
+
+impl<T, S> FromRequest<S> for WebForm<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, PageError> {
+        let is_form = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        if !is_form {
+            return Err(AppError::BadRequest("Expected a form submission.".into()).into());
+        }
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}")))?;
+        serde_urlencoded::from_bytes(&bytes)
+            .map(Self)
+            .map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}")).into())
+    }
+}
+
+/// One entry of the error summary.
+#[derive(Clone, Debug)]
+pub struct ErrorItem {
+    /// The field's id (the service's field name); `None` for the whole form.
+    pub field: Option<String>,
+    pub message: String,
+}
+
+/// What was wrong with a submitted form, in the order of its fields.
+#[derive(Clone, Debug, Default)]
+pub struct FormErrors {
+    pub items: Vec<ErrorItem>,
+}
+
+impl FormErrors {
+    /// Field errors as the services answer them, each message prefixed with
+    /// the field's label from `labels` (field name → label, in form order).
+    pub fn from_fields(fields: FieldErrors, labels: &[(&str, &str)]) -> Self {
+        let mut items: Vec<(usize, ErrorItem)> = fields
+            .into_iter()
+            .flat_map(|(field, messages)| {
+                let position = labels.iter().position(|(name, _)| *name == field);
+                let label = position.map_or(field.clone(), |i| labels[i].1.to_owned());
+                messages.into_iter().map(move |m| {
+                    (
+                        position.unwrap_or(usize::MAX),
+                        ErrorItem {
+                            field: Some(field.clone()),
+                            message: format!("{label} {m}"),
+                        },
+                    )
+                })
+            })
+            .collect();
+        items.sort_by_key(|(position, _)| *position);
+        Self {
+            items: items.into_iter().map(|(_, item)| item).collect(),
+        }
+    }
+
+    /// A problem with the whole form.
+    pub fn form(message: impl Into<String>) -> Self {
+        Self {
+            items: vec![ErrorItem {
+                field: None,
+                message: message.into(),
+            }],
+        }
+    }
+
+    /// The outcome of a service call on a form: invalid fields and
+    /// conflicts (e.g. a duplicate) are shown on the form; anything else
+    /// is an error page.
+    pub fn from_error(err: AppError, labels: &[(&str, &str)]) -> Result<Self, PageError> {
+        match err {
+            AppError::Validation(fields) => Ok(Self::from_fields(fields, labels)),
+            AppError::Conflict { detail, .. } => Ok(Self::form(detail)),
+            other => Err(other.into()),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The message to show next to `field`, if any.
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.items
+            .iter()
+            .find(|item| item.field.as_deref() == Some(field))
+            .map(|item| item.message.as_str())
+    }
+}
+
+/// Validates `value` with its `validator` rules (the same as the JSON API's)
+/// and adds the failures to `errors`, which may already hold parse errors.
+pub fn validate_into(value: &impl Validate, errors: &mut FieldErrors) {
+    if let Err(invalid) = value.validate()
+        && let AppError::Validation(fields) = AppError::from(invalid)
+    {
+        for (field, messages) in fields {
+            errors.entry(field).or_default().extend(messages);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_errors_follow_the_form_order_with_labels() {
+        let mut fields = FieldErrors::new();
+        fields.insert(
+            "password".into(),
+            vec!["must be at least 12 characters".into()],
+        );
+        fields.insert("email".into(), vec!["must be a valid email address".into()]);
+        fields.insert("body".into(), vec!["is odd".into()]);
+        let errors = FormErrors::from_fields(
+            fields,
+            &[("email", "Email address"), ("password", "Password")],
+        );
+        let shown: Vec<_> = errors
+            .items
+            .iter()
+            .map(|i| (i.field.as_deref(), i.message.as_str()))
+            .collect();
+        assert_eq!(
+            shown,
+            vec![
+                (Some("email"), "Email address must be a valid email address"),
+                (Some("password"), "Password must be at least 12 characters"),
+                (Some("body"), "body is odd"),
+            ]
+        );
+        assert_eq!(
+            errors.get("password"),
+            Some("Password must be at least 12 characters")
+        );
+        assert_eq!(errors.get("name"), None);
+    }
+}

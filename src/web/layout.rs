@@ -1,0 +1,92 @@
+//! What every page's frame shows: title, the signed-in user, the navigation
+//! for their role, the CSRF token for forms and a pending flash message.
+use crate::{api::extract::CurrentUser, domain::role::Role};
+
+/// One entry of the navigation, also shown as a card on the dashboard.
+#[derive(Clone, Debug)]
+pub struct NavItem {
+    pub href: String,
+    pub label: &'static str,
+    /// One sentence for the dashboard card.
+    pub description: &'static str,
+    /// This is the page being shown (or one below it).
+    pub current: bool,
+}
+
+/// The pages each role may open, in menu order (the dashboard is always first).
+/// A page is listed here only once it exists.
+pub fn nav_items(user: &CurrentUser, path: &str) -> Vec<NavItem> {
+    let mut items = vec![("/".to_owned(), "Home", "Your overview.")];
+    match user.role {
+        Role::CountryLiaison => {
+            if let Some(code) = &user.country_code {
+                items.push((
+                    format!("/countries/{code}"),
+                    "Country",
+                    "Your country's record and travel estimate.",
+                ));
+            }
+        }
+        Role::ProgramOfficer => items.push((
+            "/countries".into(),
+            "Countries",
+            "Every country in the program, with its travel estimate.",
+        )),
+        Role::Admin => {
+            items.push((
+                "/countries".into(),
+                "Countries",
+                "Register countries and keep their travel estimates current.",
+            ));
+            items.push((
+                "/users".into(),
+                "Users",
+                "Create accounts, reset passwords, deactivate and reactivate users.",
+            ));
+        }
+    }
+    items
+        .into_iter()
+        .map(|(href, label, description)| NavItem {
+            current: if href == "/" {
+                path == "/"
+            } else {
+                path == href || path.starts_with(&format!("{href}/"))
+            },
+            href,
+            label,
+            description,
+        })
+        .collect()
+}
+
+/// The frame of a page (`templates/base.html`).
+#[derive(Clone, Debug, Default)]
+pub struct Layout {
+    /// The `<title>` (before the service name); also the page's `h1` as a rule.
+    pub title: String,
+    /// The page shows a failed form: the title gets an "Error: " prefix.
+    pub has_errors: bool,
+    pub user_name: Option<String>,
+    pub role_label: Option<&'static str>,
+    pub nav: Vec<NavItem>,
+    /// Empty when the page has no session (error pages).
+    pub csrf_token: String,
+    pub flash: Option<String>,
+}
+
+impl Layout {
+    /// A frame without session: error pages.
+    pub fn bare(title: &str) -> Self {
+        Self {
+            title: title.to_owned(),
+            ..Default::default()
+        }
+    }
+
+    /// Marks the page as showing a failed form.
+    pub fn with_errors(mut self, has_errors: bool) -> Self {
+        self.has_errors = has_errors;
+        self
+    }
+}

@@ -1,0 +1,127 @@
+//! The pages through a plain HTTP client that keeps one session cookie and
+//! follows no redirects, to check what a browser cannot show: status codes,
+//! headers, and forms posted without (or with a wrong) CSRF token.
+use reqwest::{StatusCode, header, redirect::Policy};
+
+use crate::common::TestApp;
+
+pub struct WebClient {
+    client: reqwest::Client,
+    base: String,
+    /// The `imet_session` cookie, once the server set one.
+    pub cookie: Option<String>,
+    /// The CSRF token of the last page that had a form.
+    pub csrf_token: Option<String>,
+}
+
+/// A page as answered.
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: header::HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    pub fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    pub fn content_type(&self) -> &str {
+        self.headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    pub fn set_cookie(&self) -> Option<&str> {
+        self.headers
+            .get(header::SET_COOKIE)
+            .and_then(|v| v.to_str().ok())
+    }
+}
+
+impl WebClient {
+    pub fn new(app: &TestApp) -> Self {
+        Self {
+            client: reqwest::Client::builder()
+                .redirect(Policy::none())
+                .build()
+                .expect("client"),
+            base: app.base.clone(),
+            cookie: None,
+            csrf_token: None,
+        }
+    }
+
+    async fn send(&mut self, request: reqwest::RequestBuilder) -> Page {
+        let request = match &self.cookie {
+            Some(cookie) => request.header(header::COOKIE, format!("imet_session={cookie}")),
+            None => request,
+        };
+        let response = request.send().await.expect("request");
+        let page = Page {
+            status: response.status(),
+            headers: response.headers().clone(),
+            body: response.text().await.expect("body"),
+        };
+        if let Some(value) = page
+            .set_cookie()
+            .and_then(|c| c.strip_prefix("imet_session="))
+            .and_then(|c| c.split(';').next())
+        {
+            self.cookie = Some(value.to_owned());
+        }
+        if let Some(token) = page
+            .body
+            .split("name=\"csrf_token\" value=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+        {
+            self.csrf_token = Some(token.to_owned());
+        }
+        page
+    }
+
+    pub async fn get(&mut self, path: &str) -> Page {
+        let request = self.client.get(format!("{}{path}", self.base));
+        self.send(request).await
+    }
+
+    /// Posts a form exactly as given (add `csrf_token` yourself).
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let request = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .form(fields);
+        self.send(request).await
+    }
+
+    /// Posts a form with the session's CSRF token.
+    pub async fn post_with_token(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let token = self
+            .csrf_token
+            .clone()
+            .expect("a page with a form was shown");
+        let mut fields = fields.to_vec();
+        fields.push(("csrf_token", &token));
+        self.post(path, &fields).await
+    }
+
+    /// Signs in through the sign-in form; panics when refused.
+    pub async fn sign_in(&mut self, email: &str, password: &str) {
+        self.get("/login").await;
+        let page = self
+            .post_with_token("/login", &[("email", email), ("password", password)])
+            .await;
+        assert_eq!(
+            page.status,
+            StatusCode::SEE_OTHER,
+            "sign in {email}: {}",
+            page.body
+        );
+        assert_eq!(page.location(), "/");
+    }
+}
