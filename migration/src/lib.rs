@@ -6,6 +6,7 @@ mod m20261128_000001_foundation;
 mod m20261128_000002_catalog;
 mod m20261128_000003_outbox;
 mod m20261128_000004_eligibility;
+mod m20261128_000005_nominations;
 mod m20261128_000006_web_sessions;
 
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_catalog::Migration),
             Box::new(m20261128_000003_outbox::Migration),
             Box::new(m20261128_000004_eligibility::Migration),
+            Box::new(m20261128_000005_nominations::Migration),
             Box::new(m20261128_000006_web_sessions::Migration),
         ]
     }

@@ -120,11 +120,23 @@ enum IdempotencyKeys {
     CreatedAt,
 }
 
-fn fk(from: (impl IntoIden, impl IntoIden), to: (impl IntoIden, impl IntoIden)) -> ForeignKeyCreateStatement {
-    ForeignKey::create().from(from.0, from.1).to(to.0, to.1).to_owned()
+fn fk(
+    from: (impl IntoIden, impl IntoIden),
+    to: (impl IntoIden, impl IntoIden),
+) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .from(from.0, from.1)
+        .to(to.0, to.1)
+        .to_owned()
 }
 
-async fn index(manager: &SchemaManager<'_>, name: &str, table: impl IntoIden, cols: Vec<DynIden>, unique: bool) -> Result<(), DbErr> {
+async fn index(
+    manager: &SchemaManager<'_>,
+    name: &str,
+    table: impl IntoIden,
+    cols: Vec<DynIden>,
+    unique: bool,
+) -> Result<(), DbErr> {
     let mut index = Index::create().name(name).table(table).to_owned();
     for col in cols {
         index.col(col);
@@ -163,18 +175,62 @@ impl MigrationTrait for Migration {
                     .col(integer(Nominations::CreatedBy))
                     .col(timestamp_with_time_zone(Nominations::CreatedAt))
                     .col(timestamp_with_time_zone(Nominations::UpdatedAt))
-                    .foreign_key(&mut fk((Nominations::Table, Nominations::StudentId), (Students::Table, Students::Id)))
-                    .foreign_key(&mut fk((Nominations::Table, Nominations::OfferingId), (Offerings::Table, Offerings::Id)))
-                    .foreign_key(&mut fk((Nominations::Table, Nominations::CountryCode), (Countries::Table, Countries::Code)))
-                    .foreign_key(&mut fk((Nominations::Table, Nominations::CreatedBy), (Users::Table, Users::Id)))
+                    .foreign_key(&mut fk(
+                        (Nominations::Table, Nominations::StudentId),
+                        (Students::Table, Students::Id),
+                    ))
+                    .foreign_key(&mut fk(
+                        (Nominations::Table, Nominations::OfferingId),
+                        (Offerings::Table, Offerings::Id),
+                    ))
+                    .foreign_key(&mut fk(
+                        (Nominations::Table, Nominations::CountryCode),
+                        (Countries::Table, Countries::Code),
+                    ))
+                    .foreign_key(&mut fk(
+                        (Nominations::Table, Nominations::CreatedBy),
+                        (Users::Table, Users::Id),
+                    ))
                     .to_owned(),
             )
             .await?;
         use Nominations as N;
-        index(manager, "idx_nominations_offering_status", N::Table, vec![N::OfferingId.into_iden(), N::Status.into_iden()], false).await?;
-        index(manager, "idx_nominations_country_status", N::Table, vec![N::CountryCode.into_iden(), N::Status.into_iden()], false).await?;
-        index(manager, "idx_nominations_status_submitted", N::Table, vec![N::Status.into_iden(), N::SubmittedAt.into_iden(), N::Id.into_iden()], false).await?;
-        index(manager, "idx_nominations_student", N::Table, vec![N::StudentId.into_iden(), N::OfferingId.into_iden()], false).await?;
+        index(
+            manager,
+            "idx_nominations_offering_status",
+            N::Table,
+            vec![N::OfferingId.into_iden(), N::Status.into_iden()],
+            false,
+        )
+        .await?;
+        index(
+            manager,
+            "idx_nominations_country_status",
+            N::Table,
+            vec![N::CountryCode.into_iden(), N::Status.into_iden()],
+            false,
+        )
+        .await?;
+        index(
+            manager,
+            "idx_nominations_status_submitted",
+            N::Table,
+            vec![
+                N::Status.into_iden(),
+                N::SubmittedAt.into_iden(),
+                N::Id.into_iden(),
+            ],
+            false,
+        )
+        .await?;
+        index(
+            manager,
+            "idx_nominations_student",
+            N::Table,
+            vec![N::StudentId.into_iden(), N::OfferingId.into_iden()],
+            false,
+        )
+        .await?;
         // At most one active nomination of a student for an offering, on both databases.
         manager
             .get_connection()
@@ -196,11 +252,24 @@ impl MigrationTrait for Migration {
                     .col(string_len(NominationEvents::ToStatus, 16))
                     .col(text_null(NominationEvents::Detail))
                     .col(timestamp_with_time_zone(NominationEvents::At))
-                    .foreign_key(&mut fk((NominationEvents::Table, NominationEvents::NominationId), (Nominations::Table, Nominations::Id)))
+                    .foreign_key(&mut fk(
+                        (NominationEvents::Table, NominationEvents::NominationId),
+                        (Nominations::Table, Nominations::Id),
+                    ))
                     .to_owned(),
             )
             .await?;
-        index(manager, "idx_nomination_events_nomination", NominationEvents::Table, vec![NominationEvents::NominationId.into_iden(), NominationEvents::Id.into_iden()], false).await?;
+        index(
+            manager,
+            "idx_nomination_events_nomination",
+            NominationEvents::Table,
+            vec![
+                NominationEvents::NominationId.into_iden(),
+                NominationEvents::Id.into_iden(),
+            ],
+            false,
+        )
+        .await?;
 
         manager
             .create_table(
@@ -212,12 +281,28 @@ impl MigrationTrait for Migration {
                     .col(text(Waivers::Justification))
                     .col(integer(Waivers::GrantedBy))
                     .col(timestamp_with_time_zone(Waivers::GrantedAt))
-                    .foreign_key(&mut fk((Waivers::Table, Waivers::NominationId), (Nominations::Table, Nominations::Id)))
-                    .foreign_key(&mut fk((Waivers::Table, Waivers::GrantedBy), (Users::Table, Users::Id)))
+                    .foreign_key(&mut fk(
+                        (Waivers::Table, Waivers::NominationId),
+                        (Nominations::Table, Nominations::Id),
+                    ))
+                    .foreign_key(&mut fk(
+                        (Waivers::Table, Waivers::GrantedBy),
+                        (Users::Table, Users::Id),
+                    ))
                     .to_owned(),
             )
             .await?;
-        index(manager, "ux_waivers_nomination_check", Waivers::Table, vec![Waivers::NominationId.into_iden(), Waivers::CheckName.into_iden()], true).await?;
+        index(
+            manager,
+            "ux_waivers_nomination_check",
+            Waivers::Table,
+            vec![
+                Waivers::NominationId.into_iden(),
+                Waivers::CheckName.into_iden(),
+            ],
+            true,
+        )
+        .await?;
 
         manager
             .create_table(
@@ -233,14 +318,41 @@ impl MigrationTrait for Migration {
                     .col(boolean(Allocations::AlertSent).default(false))
                     .col(timestamp_with_time_zone(Allocations::CreatedAt))
                     .col(timestamp_with_time_zone(Allocations::UpdatedAt))
-                    .foreign_key(&mut fk((Allocations::Table, Allocations::CountryCode), (Countries::Table, Countries::Code)))
-                    .check(Expr::col(Allocations::CommittedCents).lte(Expr::col(Allocations::AllocatedCents)))
+                    .foreign_key(&mut fk(
+                        (Allocations::Table, Allocations::CountryCode),
+                        (Countries::Table, Countries::Code),
+                    ))
+                    .check(
+                        Expr::col(Allocations::CommittedCents)
+                            .lte(Expr::col(Allocations::AllocatedCents)),
+                    )
                     .check(Expr::col(Allocations::CommittedCents).gte(0))
                     .to_owned(),
             )
             .await?;
-        index(manager, "ux_allocations_country_program_fy", Allocations::Table, vec![Allocations::CountryCode.into_iden(), Allocations::Program.into_iden(), Allocations::FiscalYear.into_iden()], true).await?;
-        index(manager, "idx_allocations_fy", Allocations::Table, vec![Allocations::FiscalYear.into_iden(), Allocations::CountryCode.into_iden()], false).await?;
+        index(
+            manager,
+            "ux_allocations_country_program_fy",
+            Allocations::Table,
+            vec![
+                Allocations::CountryCode.into_iden(),
+                Allocations::Program.into_iden(),
+                Allocations::FiscalYear.into_iden(),
+            ],
+            true,
+        )
+        .await?;
+        index(
+            manager,
+            "idx_allocations_fy",
+            Allocations::Table,
+            vec![
+                Allocations::FiscalYear.into_iden(),
+                Allocations::CountryCode.into_iden(),
+            ],
+            false,
+        )
+        .await?;
 
         manager
             .create_table(
@@ -255,8 +367,14 @@ impl MigrationTrait for Migration {
                     .col(text(AllocationTransfers::Reason))
                     .col(integer(AllocationTransfers::CreatedBy))
                     .col(timestamp_with_time_zone(AllocationTransfers::CreatedAt))
-                    .foreign_key(&mut fk((AllocationTransfers::Table, AllocationTransfers::FromCountry), (Countries::Table, Countries::Code)))
-                    .foreign_key(&mut fk((AllocationTransfers::Table, AllocationTransfers::ToCountry), (Countries::Table, Countries::Code)))
+                    .foreign_key(&mut fk(
+                        (AllocationTransfers::Table, AllocationTransfers::FromCountry),
+                        (Countries::Table, Countries::Code),
+                    ))
+                    .foreign_key(&mut fk(
+                        (AllocationTransfers::Table, AllocationTransfers::ToCountry),
+                        (Countries::Table, Countries::Code),
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -272,11 +390,24 @@ impl MigrationTrait for Migration {
                     .col(integer(IdempotencyKeys::StatusCode))
                     .col(json(IdempotencyKeys::Response))
                     .col(timestamp_with_time_zone(IdempotencyKeys::CreatedAt))
-                    .foreign_key(&mut fk((IdempotencyKeys::Table, IdempotencyKeys::UserId), (Users::Table, Users::Id)))
+                    .foreign_key(&mut fk(
+                        (IdempotencyKeys::Table, IdempotencyKeys::UserId),
+                        (Users::Table, Users::Id),
+                    ))
                     .to_owned(),
             )
             .await?;
-        index(manager, "ux_idempotency_user_key", IdempotencyKeys::Table, vec![IdempotencyKeys::UserId.into_iden(), IdempotencyKeys::Key.into_iden()], true).await?;
+        index(
+            manager,
+            "ux_idempotency_user_key",
+            IdempotencyKeys::Table,
+            vec![
+                IdempotencyKeys::UserId.into_iden(),
+                IdempotencyKeys::Key.into_iden(),
+            ],
+            true,
+        )
+        .await?;
         Ok(())
     }
 
@@ -289,7 +420,9 @@ impl MigrationTrait for Migration {
             NominationEvents::Table.into_iden(),
             Nominations::Table.into_iden(),
         ] {
-            manager.drop_table(Table::drop().table(table).to_owned()).await?;
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
         }
         Ok(())
     }

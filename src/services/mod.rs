@@ -1,5 +1,6 @@
 //! One module per capability. Services own transactions: they combine the
 //! rules of `domain/` with storage, and every mutation writes the audit log.
+pub mod allocations;
 pub mod audit;
 pub mod auth;
 pub mod catalog_csv;
