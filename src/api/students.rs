@@ -17,8 +17,8 @@ use crate::{
     services::{
         pagination::{Page, page_params},
         students::{
-            self, NewStudent, NewTest, NewVetting, StudentDetail, StudentFilter, StudentPatch,
-            StudentView, VettingFilter,
+            self, NewStudent, NewTest, NewTraining, NewVetting, StudentDetail, StudentFilter,
+            StudentPatch, StudentView, VettingFilter,
         },
     },
 };
@@ -28,6 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_students, create_student))
         .routes(routes!(get_student, update_student))
         .routes(routes!(add_test))
+        .routes(routes!(add_training))
         .routes(routes!(add_vetting))
 }
 
@@ -114,6 +115,22 @@ async fn add_test(
     Ok((
         StatusCode::CREATED,
         Json(students::add_test(&state.db, &user, id, body).await?),
+    ))
+}
+
+/// Record prior training: a catalog course completed before.
+#[utoipa::path(post, path = "/students/{id}/training", tag = "students", params(("id" = i32, Path)), request_body = NewTraining,
+    security(("bearer" = [])),
+    responses((status = 201, body = StudentDetail), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn add_training(
+    user: CurrentUser,
+    State(state): State<AppState>,
+    Path(id): Path<i32>,
+    ValidJson(body): ValidJson<NewTraining>,
+) -> AppResult<(StatusCode, Json<StudentDetail>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(students::add_training(&state.db, &user, id, body).await?),
     ))
 }
 

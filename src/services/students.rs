@@ -17,6 +17,7 @@ use crate::{
     db,
     domain::{
         ilr::{IlrLevel, Opi},
+        masl::MaslId,
         proficiency::ECL_RANGE,
         student::{Audience, Grade, check_date_of_birth},
         text::non_blank,
@@ -26,7 +27,7 @@ use crate::{
     error::{AppError, AppResult},
     services::{
         audit::{self, Change, snapshot},
-        countries,
+        countries, courses,
         pagination::{Cursor, Page},
     },
 };
@@ -320,6 +321,16 @@ fn not_future(day: &NaiveDate) -> Result<(), validator::ValidationError> {
     }
 }
 
+/// A course the student completed before, outside this system.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+pub struct NewTraining {
+    /// MASL id of a course in the catalog.
+    #[schema(example = "B000001")]
+    pub masl_id: String,
+    #[validate(custom(function = "not_future"))]
+    pub completed_on: NaiveDate,
+}
+
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 pub struct NewVetting {
     pub status: VettingStatus,
@@ -519,6 +530,46 @@ pub async fn add_test(
         id,
         None,
         snapshot(&TestView::from(created)),
+    )
+    .await?;
+    let detail = detail_of(&txn, StudentView::from(student)).await?;
+    txn.commit().await?;
+    Ok(detail)
+}
+
+/// Records prior training: a catalog course completed on a day not in the future.
+pub async fn add_training(
+    db: &sea_orm::DatabaseConnection,
+    caller: &CurrentUser,
+    id: i32,
+    training: NewTraining,
+) -> AppResult<StudentDetail> {
+    let masl = MaslId::parse(&training.masl_id).map_err(|e| AppError::field("masl_id", e))?;
+    let txn = db::write_txn(db).await?;
+    let student = find_visible(&txn, caller, id).await?;
+    if courses::find(&txn, masl.as_str()).await.is_err() {
+        return Err(AppError::field(
+            "masl_id",
+            format!("no course `{masl}` in the catalog"),
+        ));
+    }
+    let created = prior_training::ActiveModel {
+        student_id: Set(student.id),
+        masl_id: Set(masl.into_string()),
+        completed_on: Set(training.completed_on),
+        recorded_by: Set(caller.id),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    record(
+        &txn,
+        caller,
+        "student.training",
+        id,
+        None,
+        snapshot(&TrainingView::from(created)),
     )
     .await?;
     let detail = detail_of(&txn, StudentView::from(student)).await?;

@@ -381,3 +381,59 @@ async fn student_list_pages_by_name_without_gaps() {
     }
     assert_eq!(seen, vec!["Ahmed", "Ahmed", "Malik", "Qureshi", "Zafar"]);
 }
+
+#[tokio::test]
+async fn prior_training_names_catalog_courses_in_the_past() {
+    let app = spawn_app().await;
+    let c = cast(&app).await;
+    app.course(&c.admin, "B000001", &[]).await;
+    let id = student(&app, &c.liaison_pk, "PK", "Raza").await;
+    let path = format!("/api/v1/students/{id}/training");
+    let ok = app
+        .post(
+            &c.liaison_pk,
+            &path,
+            json!({"masl_id": "B000001", "completed_on": "2024-06-30"}),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.body);
+    assert_eq!(ok.body["training"][0]["masl_id"], "B000001");
+    let tomorrow = (chrono::Utc::now().date_naive() + chrono::Days::new(1)).to_string();
+    for (body, field) in [
+        (
+            json!({"masl_id": "B999999", "completed_on": "2024-06-30"}),
+            "masl_id",
+        ),
+        (
+            json!({"masl_id": "X12", "completed_on": "2024-06-30"}),
+            "masl_id",
+        ),
+        (
+            json!({"masl_id": "B000001", "completed_on": tomorrow}),
+            "completed_on",
+        ),
+        (json!({"masl_id": "B000001"}), "completed_on"),
+    ] {
+        let answer = app.post(&c.liaison_pk, &path, body.clone()).await;
+        assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(
+            !answer.field_errors(field).is_empty(),
+            "{field}: {}",
+            answer.body
+        );
+    }
+    let other = app
+        .post(
+            &c.liaison_jo,
+            &path,
+            json!({"masl_id": "B000001", "completed_on": "2024-06-30"}),
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::NOT_FOUND);
+    let detail = app.get(&c.officer, &format!("/api/v1/students/{id}")).await;
+    assert_eq!(
+        detail.body["training"].as_array().unwrap().len(),
+        1,
+        "only the valid record was stored"
+    );
+}
