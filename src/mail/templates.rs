@@ -83,9 +83,231 @@ email!(
     html = "email/welcome/body.html"
 );
 
+/// What every nomination email names: the student, the course and the class dates.
+#[derive(Clone, Debug)]
+pub struct NominationFacts {
+    pub id: i32,
+    pub student: String,
+    /// "Pakistan (PK)".
+    pub country: String,
+    /// "B171807 Command and General Staff Officer Course".
+    pub course: String,
+    pub start_date: chrono::NaiveDate,
+    pub end_date: chrono::NaiveDate,
+}
+
+/// A nomination was submitted: to the program officers.
+#[derive(Debug)]
+pub struct NominationSubmitted {
+    pub n: NominationFacts,
+    pub priority: String,
+    /// In dollars, e.g. "$31,679.00".
+    pub cost: String,
+}
+
+email!(
+    NominationSubmitted,
+    "nomination_submitted",
+    subject = "email/nomination_submitted/subject.txt",
+    text = "email/nomination_submitted/body.txt",
+    html = "email/nomination_submitted/body.html"
+);
+
+/// A decision: approved, rejected or waitlisted, with the reason if any.
+#[derive(Debug)]
+pub struct NominationDecision {
+    pub n: NominationFacts,
+    pub decision: String,
+    pub reason: Option<String>,
+}
+
+email!(
+    NominationDecision,
+    "nomination_decision",
+    subject = "email/nomination_decision/subject.txt",
+    text = "email/nomination_decision/body.txt",
+    html = "email/nomination_decision/body.html"
+);
+
+/// A seat freed: a waitlisted nomination is submitted again.
+#[derive(Debug)]
+pub struct WaitlistPromoted {
+    pub n: NominationFacts,
+}
+
+email!(
+    WaitlistPromoted,
+    "waitlist_promoted",
+    subject = "email/waitlist_promoted/subject.txt",
+    text = "email/waitlist_promoted/body.txt",
+    html = "email/waitlist_promoted/body.html"
+);
+
+/// A nomination was withdrawn, with the penalty kept committed if any.
+#[derive(Debug)]
+pub struct NominationWithdrawn {
+    pub n: NominationFacts,
+    /// Who or what withdrew it, e.g. "by the country liaison".
+    pub cause: String,
+    pub reason: String,
+    /// In dollars, when a late-cancellation penalty stays committed.
+    pub penalty: Option<String>,
+}
+
+email!(
+    NominationWithdrawn,
+    "nomination_withdrawn",
+    subject = "email/nomination_withdrawn/subject.txt",
+    text = "email/nomination_withdrawn/body.txt",
+    html = "email/nomination_withdrawn/body.html"
+);
+
+/// A nomination whose status a suspension changed.
+#[derive(Clone, Debug)]
+pub struct AffectedNomination {
+    pub id: i32,
+    pub student: String,
+    pub course: String,
+    pub start_date: chrono::NaiveDate,
+    pub from: String,
+    pub to: String,
+}
+
+/// A suspension was imposed or lifted: to the country's liaisons and the
+/// program officers, listing the nominations it put on hold or released.
+#[derive(Debug)]
+pub struct SuspensionChanged {
+    pub country: String,
+    pub country_code: String,
+    /// "imposed" or "lifted".
+    pub change: String,
+    /// "ALL except IMET", "FMF, CSF".
+    pub programs: String,
+    pub legal_basis: String,
+    pub reason: String,
+    pub effective_from: chrono::NaiveDate,
+    pub lifted_on: Option<chrono::NaiveDate>,
+    pub affected: Vec<AffectedNomination>,
+}
+
+email!(
+    SuspensionChanged,
+    "suspension_changed",
+    subject = "email/suspension_changed/subject.txt",
+    text = "email/suspension_changed/body.txt",
+    html = "email/suspension_changed/body.html"
+);
+
+/// The latest ECL score expires before an approved class starts: to the liaison.
+#[derive(Debug)]
+pub struct EclExpiry {
+    pub n: NominationFacts,
+    pub score: i32,
+    pub taken_on: chrono::NaiveDate,
+    pub valid_through: chrono::NaiveDate,
+}
+
+email!(
+    EclExpiry,
+    "ecl_expiry",
+    subject = "email/ecl_expiry/subject.txt",
+    text = "email/ecl_expiry/body.txt",
+    html = "email/ecl_expiry/body.html"
+);
+
+/// Cents as dollars for emails and pages: 3167900 → "$31,679.00".
+pub fn dollars(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let cents = cents.unsigned_abs();
+    let whole = (cents / 100).to_string();
+    let mut grouped = String::new();
+    for (i, ch) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    format!("{sign}${grouped}.{:02}", cents % 100)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dollars_table() {
+        let cases = [
+            (0, "$0.00"),
+            (5, "$0.05"),
+            (100, "$1.00"),
+            (3_167_900, "$31,679.00"),
+            (123_456_789_01, "$123,456,789.01"),
+            (-250, "-$2.50"),
+        ];
+        for (cents, expected) in cases {
+            assert_eq!(dollars(cents), expected, "{cents}");
+        }
+    }
+
+    #[test]
+    fn nomination_emails_name_student_course_and_dates() {
+        let n = NominationFacts {
+            id: 7,
+            student: "Maj. Ali Raza".into(),
+            country: "Pakistan (PK)".into(),
+            course: "B171807 Command and General Staff".into(),
+            start_date: "2027-08-02".parse().unwrap(),
+            end_date: "2027-12-10".parse().unwrap(),
+        };
+        let rendered = [
+            NominationSubmitted {
+                n: n.clone(),
+                priority: "A".into(),
+                cost: dollars(100),
+            }
+            .render("http://x")
+            .unwrap(),
+            NominationDecision {
+                n: n.clone(),
+                decision: "rejected".into(),
+                reason: Some("no seats this year".into()),
+            }
+            .render("http://x")
+            .unwrap(),
+            WaitlistPromoted { n: n.clone() }
+                .render("http://x")
+                .unwrap(),
+            NominationWithdrawn {
+                n: n.clone(),
+                cause: "by the country liaison".into(),
+                reason: "ill".into(),
+                penalty: Some(dollars(1_250_000)),
+            }
+            .render("http://x")
+            .unwrap(),
+            EclExpiry {
+                n: n.clone(),
+                score: 82,
+                taken_on: "2027-03-01".parse().unwrap(),
+                valid_through: "2027-06-14".parse().unwrap(),
+            }
+            .render("http://x")
+            .unwrap(),
+        ];
+        for r in &rendered {
+            for body in [&r.text, &r.html] {
+                assert!(body.contains("Maj. Ali Raza"), "{body}");
+                assert!(body.contains("B171807 Command and General Staff"), "{body}");
+                assert!(
+                    body.contains("2027-08-02") && body.contains("2027-12-10"),
+                    "{body}"
+                );
+                assert!(body.contains("http://x/nominations/7"), "{body}");
+            }
+        }
+        assert!(rendered[1].text.contains("no seats this year"));
+        assert!(rendered[3].text.contains("$12,500.00"));
+    }
 
     #[test]
     fn welcome_shows_role_country_and_links() {
