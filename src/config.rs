@@ -25,6 +25,9 @@ pub struct Config {
     /// Longest sleep of the mail worker between two looks at the outbox
     /// (`IMET_MAIL_POLL_SECS`, default 5); it also wakes when a message is queued.
     pub mail_poll_interval: Duration,
+    /// How often the worker runs the daily job (`IMET_DAILY_JOB_MINUTES`,
+    /// default 60): suspensions due today, classes started on hold, ECL warnings.
+    pub daily_job_interval: Duration,
     /// `IMET_ADMIN_EMAIL` / `IMET_ADMIN_PASSWORD`: the first admin, created when no user exists.
     pub bootstrap_admin: Option<(String, String)>,
     /// Bearer token lifetime (`IMET_TOKEN_TTL_HOURS`, default 12).
@@ -89,6 +92,9 @@ impl Config {
             ),
             mail_poll_interval: Duration::from_secs(
                 positive("IMET_MAIL_POLL_SECS", 5)?.unsigned_abs(),
+            ),
+            daily_job_interval: Duration::from_secs(
+                positive("IMET_DAILY_JOB_MINUTES", 60)?.unsigned_abs() * 60,
             ),
             bootstrap_admin,
             token_ttl: chrono::Duration::hours(positive("IMET_TOKEN_TTL_HOURS", 12)?),

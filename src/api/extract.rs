@@ -83,6 +83,23 @@ impl FromRequestParts<AppState> for Admin {
     }
 }
 
+/// Who may create nominations: a country liaison or an admin (SPEC §2); a
+/// program officer gets 403.
+pub struct Nominator(pub CurrentUser);
+
+impl FromRequestParts<AppState> for Nominator {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let user = CurrentUser::from_request_parts(parts, state).await?;
+        if matches!(user.role, Role::CountryLiaison | Role::Admin) {
+            Ok(Self(user))
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
 impl FromRequestParts<AppState> for Staff {
     type Rejection = AppError;
 

@@ -110,7 +110,5 @@ async fn update_offering(
     Path(id): Path<i32>,
     ValidJson(body): ValidJson<OfferingPatch>,
 ) -> AppResult<Json<OfferingView>> {
-    Ok(Json(
-        offerings::update(&state.db, admin.id, id, body).await?,
-    ))
+    Ok(Json(offerings::update(&state, admin.id, id, body).await?))
 }

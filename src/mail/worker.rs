@@ -78,7 +78,15 @@ pub fn spawn(state: AppState, stop: watch::Receiver<bool>) -> tokio::task::JoinH
 async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
     tracing::info!("mail worker started");
     let poll = state.config.mail_poll_interval;
+    let mut last_daily: Option<tokio::time::Instant> = None;
     loop {
+        if last_daily.is_none_or(|at| at.elapsed() >= state.config.daily_job_interval) {
+            match crate::jobs::run_daily(&state).await {
+                Ok(report) => tracing::info!(?report, "daily job ran"),
+                Err(err) => tracing::warn!(error = %err, "daily job failed"),
+            }
+            last_daily = Some(tokio::time::Instant::now());
+        }
         if let Err(err) = deliver_due(&state, &stop).await {
             tracing::warn!(error = %err, "mail worker: database error");
         }

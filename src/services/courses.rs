@@ -478,7 +478,7 @@ pub async fn views<C: ConnectionTrait>(
     Ok(out)
 }
 
-async fn view_of<C: ConnectionTrait>(db: &C, model: course::Model) -> AppResult<CourseView> {
+pub async fn view_of<C: ConnectionTrait>(db: &C, model: course::Model) -> AppResult<CourseView> {
     let mut list = views(db, vec![model]).await?;
     list.pop()
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("course view missing")))

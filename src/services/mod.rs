@@ -6,6 +6,8 @@ pub mod auth;
 pub mod catalog_csv;
 pub mod countries;
 pub mod courses;
+pub mod idempotency;
+pub mod nominations;
 pub mod offerings;
 pub mod pagination;
 pub mod sessions;

@@ -14,13 +14,14 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::{
+    app::AppState,
     db,
     domain::{fiscal_year::fiscal_year, masl::MaslId, offering_status::OfferingStatus},
     entities::{course, offering},
     error::{AppError, AppResult, ConflictCode},
     services::{
         audit::{self, Change, snapshot},
-        courses,
+        courses, nominations,
         pagination::{Cursor, Page},
     },
 };
@@ -230,13 +231,17 @@ pub async fn create(
 /// conditional update, so a seat taken concurrently is never lost; nothing
 /// changes on a cancelled class (409 `invalid_transition`). A patch that
 /// changes nothing writes nothing.
+///
+/// Cancelling withdraws the class's active nominations with full release;
+/// added seats promote the head of the waitlist; dates cannot move the class
+/// to another fiscal year once money is committed for it.
 pub async fn update(
-    db: &DatabaseConnection,
+    state: &AppState,
     actor: i32,
     id: i32,
     patch: OfferingPatch,
 ) -> AppResult<OfferingView> {
-    let txn = db::write_txn(db).await?;
+    let txn = db::write_txn(&state.db).await?;
     let existing = find(&txn, id).await?;
     let course = course_of(&txn, &existing).await?;
     let before = view(existing.clone(), &course)?;
@@ -257,7 +262,20 @@ pub async fn update(
     let start = patch.start_date.unwrap_or(existing.start_date);
     let end = patch.end_date.unwrap_or(existing.end_date);
     check_dates(start, end)?;
+    if fiscal_year(start) != fiscal_year(existing.start_date)
+        && nominations::has_commitments(&txn, id).await?
+    {
+        return Err(AppError::conflict(
+            ConflictCode::InvalidTransition,
+            format!(
+                "Offering {id} has approved nominations paid from FY{}; its dates cannot move it to FY{}.",
+                fiscal_year(existing.start_date),
+                fiscal_year(start)
+            ),
+        ));
+    }
     let now = Utc::now();
+    let added_seats = patch.seats.map_or(0, |s| (s - existing.seats).max(0));
 
     if let Some(seats) = patch.seats.filter(|s| *s != existing.seats) {
         let result = offering::Entity::update_many()
@@ -288,6 +306,18 @@ pub async fn update(
     model.status = Set(status.as_str().to_owned());
     model.updated_at = Set(now);
     model.update(&txn).await?;
+    if status == OfferingStatus::Cancelled {
+        nominations::withdraw_for_cancellation(&txn, state, id, actor).await?;
+    } else {
+        for _ in 0..added_seats {
+            if nominations::promote_head(&txn, state, id, Some(actor))
+                .await?
+                .is_none()
+            {
+                break;
+            }
+        }
+    }
     let after = view(find(&txn, id).await?, &course)?;
     audit::record(
         &txn,
@@ -306,6 +336,7 @@ pub async fn update(
     )
     .await?;
     txn.commit().await?;
+    state.mailer.wake();
     Ok(after)
 }
 

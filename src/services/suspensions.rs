@@ -3,8 +3,8 @@
 //! computed from them for any program and date.
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, sea_query::Expr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    EntityTrait, QueryFilter, QueryOrder, sea_query::Expr,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -16,14 +16,16 @@ use crate::{
     db,
     domain::{
         program::Program,
+        role::Role,
         suspension::{Coverage, LegalBasis, LiftError, SuspensionTerms, check_lift},
         text::non_blank,
     },
-    entities::suspension,
+    entities::{country, suspension},
     error::{AppError, AppResult, ConflictCode},
+    mail::{self, templates::SuspensionChanged},
     services::{
         audit::{self, Change, snapshot},
-        countries,
+        countries, nominations,
     },
 };
 
@@ -241,8 +243,44 @@ pub async fn impose(
         },
     )
     .await?;
+    announce(&txn, state, actor, &country, &view, "imposed").await?;
     txn.commit().await?;
+    state.mailer.wake();
     Ok(view)
+}
+
+/// Applies what a suspension change makes due today to the country's
+/// nominations and allocations, and emails the country's liaisons and the
+/// program officers, listing the nominations it affected.
+async fn announce(
+    txn: &DatabaseTransaction,
+    state: &AppState,
+    actor: &CurrentUser,
+    country: &country::Model,
+    view: &SuspensionView,
+    change: &str,
+) -> AppResult<()> {
+    let affected = nominations::apply_suspensions(txn, &country.code, Some(actor.id)).await?;
+    let programs = if view.programs == ["ALL"] && !view.exempt_programs.is_empty() {
+        format!("ALL except {}", view.exempt_programs.join(", "))
+    } else {
+        view.programs.join(", ")
+    };
+    let email = SuspensionChanged {
+        country: format!("{} ({})", country.name, country.code),
+        country_code: country.code.clone(),
+        change: change.to_owned(),
+        programs,
+        legal_basis: view.legal_basis.label().to_owned(),
+        reason: view.reason.clone(),
+        effective_from: view.effective_from,
+        lifted_on: view.lifted_on,
+        affected,
+    };
+    let mut recipients =
+        nominations::role_emails(txn, Role::CountryLiaison, Some(&country.code)).await?;
+    recipients.extend(nominations::role_emails(txn, Role::ProgramOfficer, None).await?);
+    mail::enqueue(txn, &state.config, recipients, &email).await
 }
 
 /// Lifts a suspension, once, on a day not before it began.
@@ -319,6 +357,8 @@ pub async fn lift(
         },
     )
     .await?;
+    announce(&txn, state, actor, &country, &view, "lifted").await?;
     txn.commit().await?;
+    state.mailer.wake();
     Ok(view)
 }

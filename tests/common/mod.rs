@@ -74,6 +74,7 @@ pub async fn test_config(dir: &TempDir) -> Config {
         // Short, so outage and recovery take seconds.
         mail_retry_base: Duration::from_millis(200),
         mail_poll_interval: Duration::from_secs(1),
+        daily_job_interval: Duration::from_secs(3600),
         bootstrap_admin: Some((ADMIN_EMAIL.into(), PASSWORD.into())),
         token_ttl: chrono::Duration::hours(12),
         validity: Default::default(),

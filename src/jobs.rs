@@ -1,0 +1,129 @@
+//! The daily job, run by the worker: applies suspensions that took effect or
+//! were lifted today, withdraws on-hold nominations whose class started, and
+//! warns liaisons of ECL scores that expire before an approved class starts.
+//! Every step is idempotent, so several instances may run it.
+use chrono::Utc;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+
+use crate::{
+    app::AppState,
+    db,
+    domain::{nomination::Status, proficiency::valid_through, role::Role},
+    entities::{course, nomination, offering, student, suspension},
+    error::{AppError, AppResult},
+    mail::{
+        self,
+        templates::{EclExpiry, NominationFacts},
+    },
+    services::{countries, nominations, students},
+};
+
+/// What one run changed.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct DailyReport {
+    /// Nominations put on hold or released.
+    pub holds_changed: usize,
+    /// On-hold nominations withdrawn because their class started.
+    pub withdrawn: usize,
+    /// ECL expiry warnings queued (each nomination is warned once).
+    pub ecl_warnings: usize,
+}
+
+pub async fn run_daily(state: &AppState) -> AppResult<DailyReport> {
+    let mut report = DailyReport::default();
+    let countries: Vec<String> = suspension::Entity::find()
+        .select_only()
+        .column(suspension::Column::CountryCode)
+        .distinct()
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    for country in countries {
+        let txn = db::write_txn(&state.db).await?;
+        report.holds_changed += nominations::apply_suspensions(&txn, &country, None)
+            .await?
+            .len();
+        txn.commit().await?;
+    }
+    report.withdrawn = nominations::withdraw_started_holds(state).await?;
+    report.ecl_warnings = warn_ecl_expiry(state).await?;
+    if report.ecl_warnings > 0 {
+        state.mailer.wake();
+    }
+    Ok(report)
+}
+
+/// Queues, once per nomination, a warning to the country's liaisons when the
+/// student's latest ECL score stops being valid before an approved class
+/// that requires one starts.
+async fn warn_ecl_expiry(state: &AppState) -> AppResult<usize> {
+    let today = Utc::now().date_naive();
+    let txn = db::write_txn(&state.db).await?;
+    let approved = nomination::Entity::find()
+        .filter(nomination::Column::Status.eq(Status::Approved.as_str()))
+        .all(&txn)
+        .await?;
+    let mut queued = 0;
+    for n in approved {
+        let Some(class) = offering::Entity::find_by_id(n.offering_id)
+            .one(&txn)
+            .await?
+        else {
+            continue;
+        };
+        if class.start_date <= today {
+            continue;
+        }
+        let course = course::Entity::find_by_id(class.course_id)
+            .one(&txn)
+            .await?
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("offering without its course")))?;
+        if course.ecl_min.is_none() {
+            continue;
+        }
+        let (Some(ecl), _) = students::latest_scores(&txn, n.student_id).await? else {
+            continue;
+        };
+        let Some(score) = ecl.score else { continue };
+        let expires = valid_through(ecl.taken_on, state.config.validity.ecl);
+        if expires >= class.start_date {
+            continue;
+        }
+        let student = student::Entity::find_by_id(n.student_id)
+            .one(&txn)
+            .await?
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("nomination without its student")))?;
+        let country = countries::find(&txn, &n.country_code).await?;
+        let email = EclExpiry {
+            n: NominationFacts {
+                id: n.id,
+                student: format!(
+                    "{} {} {}",
+                    student.rank, student.given_names, student.family_name
+                ),
+                country: format!("{} ({})", country.name, country.code),
+                course: format!("{} {}", course.masl_id, course.title),
+                start_date: class.start_date,
+                end_date: class.end_date,
+            },
+            score,
+            taken_on: ecl.taken_on,
+            valid_through: expires,
+        };
+        let recipients =
+            nominations::role_emails(&txn, Role::CountryLiaison, Some(&n.country_code)).await?;
+        if mail::enqueue_once(
+            &txn,
+            &state.config,
+            &format!("ecl_expiry:nomination:{}", n.id),
+            recipients,
+            &email,
+        )
+        .await?
+        {
+            queued += 1;
+        }
+    }
+    txn.commit().await?;
+    Ok(queued)
+}
