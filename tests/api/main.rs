@@ -8,6 +8,7 @@ mod csv;
 mod errors;
 mod helpers;
 mod mail;
+mod nominations;
 mod ops;
 mod smtp;
 mod students;
