@@ -4,6 +4,7 @@ use chrono::Utc;
 use sea_orm::{EntityTrait, PaginatorTrait};
 
 use crate::{
+    api::extract::CurrentUser,
     app::AppState,
     domain::role::Role,
     entities::{country, user},
@@ -15,6 +16,7 @@ use crate::{
 };
 
 mod catalog;
+mod people;
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "imet-demo-2026";
@@ -103,7 +105,30 @@ pub async fn seed(state: &AppState) -> AppResult<bool> {
     for &(email, name, role, country) in &USERS[1..] {
         users::create(state, Some(admin.id), new_user(email, name, role, country)).await?;
     }
-    catalog::seed(db, admin.id, Utc::now().date_naive()).await?;
+    let today = Utc::now().date_naive();
+    catalog::seed(db, admin.id, today).await?;
+    let officer = users::list(
+        db,
+        users::UserFilter {
+            role: Some(Role::ProgramOfficer),
+            ..Default::default()
+        },
+        1,
+        None,
+    )
+    .await?
+    .items
+    .remove(0);
+    let officer = CurrentUser {
+        id: officer.id,
+        email: officer.email,
+        name: officer.name,
+        role: Role::ProgramOfficer,
+        country_code: None,
+        token_id: None,
+    };
+    people::seed_students(state, &officer, today).await?;
+    people::seed_pakistan_history(state, &officer).await?;
     Ok(true)
 }
 

@@ -37,7 +37,15 @@ pub async fn world(app: &TestApp, seats: i32) -> World {
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
     let (start, end) = class_dates(90);
-    let offering = app.offering(&c.admin, "B100001", &start.to_string(), &end.to_string(), seats).await;
+    let offering = app
+        .offering(
+            &c.admin,
+            "B100001",
+            &start.to_string(),
+            &end.to_string(),
+            seats,
+        )
+        .await;
     let student = ready_student(app, &c, "PK", "Raza").await;
     World {
         c,
@@ -50,11 +58,19 @@ pub async fn world(app: &TestApp, seats: i32) -> World {
 
 /// A student of `country` with a valid ECL 80 and cleared vetting.
 pub async fn ready_student(app: &TestApp, c: &Cast, country: &str, family: &str) -> i64 {
-    let token = if country == "PK" { &c.liaison_pk } else { &c.liaison_jo };
+    let token = if country == "PK" {
+        &c.liaison_pk
+    } else {
+        &c.liaison_jo
+    };
     let id = student(app, token, country, family).await;
     let today = Utc::now().date_naive();
     let ecl = app
-        .post(token, &format!("/api/v1/students/{id}/tests"), json!({"kind": "ECL", "score": 80, "taken_on": today - Days::new(10)}))
+        .post(
+            token,
+            &format!("/api/v1/students/{id}/tests"),
+            json!({"kind": "ECL", "score": 80, "taken_on": today - Days::new(10)}),
+        )
         .await;
     assert_eq!(ecl.status, StatusCode::CREATED, "{}", ecl.body);
     let vetting = app
@@ -68,9 +84,19 @@ pub async fn ready_student(app: &TestApp, c: &Cast, country: &str, family: &str)
     id
 }
 
-pub async fn nominate(app: &TestApp, token: &str, student: i64, offering: i64, submit: bool) -> Answer {
-    app.post(token, "/api/v1/nominations", json!({"student_id": student, "offering_id": offering, "submit": submit}))
-        .await
+pub async fn nominate(
+    app: &TestApp,
+    token: &str,
+    student: i64,
+    offering: i64,
+    submit: bool,
+) -> Answer {
+    app.post(
+        token,
+        "/api/v1/nominations",
+        json!({"student_id": student, "offering_id": offering, "submit": submit}),
+    )
+    .await
 }
 
 fn check<'a>(nomination: &'a Value, name: &str) -> &'a Value {
@@ -83,7 +109,10 @@ fn check<'a>(nomination: &'a Value, name: &str) -> &'a Value {
 }
 
 async fn count(app: &TestApp, token: &str) -> usize {
-    app.get(token, "/api/v1/nominations").await.body["items"].as_array().unwrap().len()
+    app.get(token, "/api/v1/nominations").await.body["items"]
+        .as_array()
+        .unwrap()
+        .len()
 }
 
 #[tokio::test]
@@ -96,22 +125,52 @@ async fn liaison_drafts_and_submits_with_checks_cost_and_history() {
     assert_eq!(draft.body["program"], "IMET");
     assert_eq!(draft.body["priority"], "C");
     // tuition + travel + 12 days × living allowance
-    assert_eq!(draft.body["estimated_cost_cents"], 2_500_000 + 250_000 + 12 * 9_000);
-    for (name, passed) in [("country_eligible", true), ("english", true), ("prerequisites", true), ("audience", true), ("vetting", true), ("seats", true), ("funds", false)] {
+    assert_eq!(
+        draft.body["estimated_cost_cents"],
+        2_500_000 + 250_000 + 12 * 9_000
+    );
+    for (name, passed) in [
+        ("country_eligible", true),
+        ("english", true),
+        ("prerequisites", true),
+        ("audience", true),
+        ("vetting", true),
+        ("seats", true),
+        ("funds", false),
+    ] {
         let c = check(&draft.body, name);
         assert_eq!(c["passed"], passed, "{name}: {c}");
         assert!(!c["detail"].as_str().unwrap().is_empty());
     }
     let id = draft.body["id"].as_i64().unwrap();
-    let submitted = app.post(&w.c.liaison_pk, &format!("/api/v1/nominations/{id}/submit"), json!({})).await;
+    let submitted = app
+        .post(
+            &w.c.liaison_pk,
+            &format!("/api/v1/nominations/{id}/submit"),
+            json!({}),
+        )
+        .await;
     assert_eq!(submitted.status, StatusCode::OK, "{}", submitted.body);
     assert_eq!(submitted.body["status"], "submitted");
     assert!(submitted.body["submitted_at"].is_string());
-    let detail = app.get(&w.c.officer, &format!("/api/v1/nominations/{id}")).await;
-    let history: Vec<&str> = detail.body["history"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    let detail = app
+        .get(&w.c.officer, &format!("/api/v1/nominations/{id}"))
+        .await;
+    let history: Vec<&str> = detail.body["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
     assert_eq!(history, vec!["create", "submit"]);
     assert_eq!(detail.body["waivers"], json!([]));
-    let again = app.post(&w.c.liaison_pk, &format!("/api/v1/nominations/{id}/submit"), json!({})).await;
+    let again = app
+        .post(
+            &w.c.liaison_pk,
+            &format!("/api/v1/nominations/{id}/submit"),
+            json!({}),
+        )
+        .await;
     assert_eq!(again.status, StatusCode::CONFLICT);
     assert_eq!(again.body["code"], "invalid_transition");
 }
@@ -129,14 +188,39 @@ async fn submission_blockers_answer_errors_and_store_nothing() {
         .post(&w.c.liaison_pk, "/api/v1/students", json!({"country_code": "PK", "given_names": "Omar", "family_name": "Butt",
               "date_of_birth": "1995-01-01", "rank": "Sergeant", "grade": "E-5", "service": "army"}))
         .await;
-    let audience = nominate(&app, &w.c.liaison_pk, enlisted.body["id"].as_i64().unwrap(), w.offering, true).await;
-    assert_eq!(audience.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", audience.body);
+    let audience = nominate(
+        &app,
+        &w.c.liaison_pk,
+        enlisted.body["id"].as_i64().unwrap(),
+        w.offering,
+        true,
+    )
+    .await;
+    assert_eq!(
+        audience.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        audience.body
+    );
     assert!(!audience.field_errors("student_id").is_empty());
     // A closed class takes no submissions.
     let (start, end) = class_dates(120);
-    let closed = app.offering(&w.c.admin, "B100001", &start.to_string(), &end.to_string(), 3).await;
+    let closed = app
+        .offering(
+            &w.c.admin,
+            "B100001",
+            &start.to_string(),
+            &end.to_string(),
+            3,
+        )
+        .await;
     let closed_id = closed["id"].as_i64().unwrap();
-    app.patch(&w.c.admin, &format!("/api/v1/offerings/{closed_id}"), json!({"status": "closed"})).await;
+    app.patch(
+        &w.c.admin,
+        &format!("/api/v1/offerings/{closed_id}"),
+        json!({"status": "closed"}),
+    )
+    .await;
     let to_closed = nominate(&app, &w.c.liaison_pk, w.student, closed_id, true).await;
     assert_eq!(to_closed.status, StatusCode::CONFLICT);
     assert_eq!(to_closed.body["code"], "invalid_transition");
@@ -146,38 +230,70 @@ async fn submission_blockers_answer_errors_and_store_nothing() {
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     let unknown_offering = nominate(&app, &w.c.liaison_pk, w.student, 9999, true).await;
-    assert!(!unknown_offering.field_errors("offering_id").is_empty(), "{}", unknown_offering.body);
+    assert!(
+        !unknown_offering.field_errors("offering_id").is_empty(),
+        "{}",
+        unknown_offering.body
+    );
     assert_eq!(count(&app, &w.c.officer).await, 0, "nothing stored");
 
     // One active nomination per student and class.
-    assert_eq!(nominate(&app, &w.c.liaison_pk, w.student, w.offering, true).await.status, StatusCode::CREATED);
+    assert_eq!(
+        nominate(&app, &w.c.liaison_pk, w.student, w.offering, true)
+            .await
+            .status,
+        StatusCode::CREATED
+    );
     let duplicate = nominate(&app, &w.c.liaison_pk, w.student, w.offering, false).await;
     assert_eq!(duplicate.status, StatusCode::CONFLICT);
     assert_eq!(duplicate.body["code"], "duplicate");
 
     // A suspension of a program it depends on refuses submission, naming it.
     let suspension = app
-        .post(&w.c.officer, "/api/v1/countries/PK/suspensions", json!({"programs": ["IMET"], "legal_basis": "coup_7008",
-              "reason": "coup", "effective_from": Utc::now().date_naive()}))
+        .post(
+            &w.c.officer,
+            "/api/v1/countries/PK/suspensions",
+            json!({"programs": ["IMET"], "legal_basis": "coup_7008",
+              "reason": "coup", "effective_from": Utc::now().date_naive()}),
+        )
         .await;
     let other = ready_student(&app, &w.c, "PK", "Khan").await;
     let suspended = nominate(&app, &w.c.liaison_pk, other, w.offering, true).await;
     assert_eq!(suspended.status, StatusCode::CONFLICT);
     assert_eq!(suspended.body["code"], "country_suspended");
-    assert_eq!(suspended.body["suspensions"][0]["id"], suspension.body["id"]);
+    assert_eq!(
+        suspended.body["suspensions"][0]["id"],
+        suspension.body["id"]
+    );
     assert_eq!(count(&app, &w.c.officer).await, 1);
     // A draft may wait; a country_eligible waiver lets it through.
     let draft = nominate(&app, &w.c.liaison_pk, other, w.offering, false).await;
     assert_eq!(draft.status, StatusCode::CREATED, "{}", draft.body);
     let id = draft.body["id"].as_i64().unwrap();
-    let refused = app.post(&w.c.liaison_pk, &format!("/api/v1/nominations/{id}/submit"), json!({})).await;
+    let refused = app
+        .post(
+            &w.c.liaison_pk,
+            &format!("/api/v1/nominations/{id}/submit"),
+            json!({}),
+        )
+        .await;
     assert_eq!(refused.body["code"], "country_suspended");
     let waived = app
-        .post(&w.c.officer, &format!("/api/v1/nominations/{id}/waivers"), json!({"check": "country_eligible", "justification": "national security"}))
+        .post(
+            &w.c.officer,
+            &format!("/api/v1/nominations/{id}/waivers"),
+            json!({"check": "country_eligible", "justification": "national security"}),
+        )
         .await;
     assert_eq!(waived.status, StatusCode::OK, "{}", waived.body);
     assert_eq!(check(&waived.body, "country_eligible")["waived"], true);
-    let through = app.post(&w.c.liaison_pk, &format!("/api/v1/nominations/{id}/submit"), json!({})).await;
+    let through = app
+        .post(
+            &w.c.liaison_pk,
+            &format!("/api/v1/nominations/{id}/submit"),
+            json!({}),
+        )
+        .await;
     assert_eq!(through.status, StatusCode::OK, "{}", through.body);
 }
 
@@ -188,10 +304,21 @@ async fn roles_and_countries_are_enforced_on_every_nomination_endpoint() {
     let created = nominate(&app, &w.c.liaison_pk, w.student, w.offering, true).await;
     let id = created.body["id"].as_i64().unwrap();
     // Program officers do not create nominations.
-    assert_eq!(nominate(&app, &w.c.officer, w.student, w.offering, true).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        nominate(&app, &w.c.officer, w.student, w.offering, true)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
     // Liaisons do not decide, whatever the body.
     for action in ["approve", "reject", "waitlist", "complete", "waivers"] {
-        let answer = app.post(&w.c.liaison_pk, &format!("/api/v1/nominations/{id}/{action}"), json!({"nonsense": true})).await;
+        let answer = app
+            .post(
+                &w.c.liaison_pk,
+                &format!("/api/v1/nominations/{id}/{action}"),
+                json!({"nonsense": true}),
+            )
+            .await;
         assert_eq!(answer.status, StatusCode::FORBIDDEN, "{action}");
     }
     // Another country's liaison sees nothing of it.
@@ -201,12 +328,20 @@ async fn roles_and_countries_are_enforced_on_every_nomination_endpoint() {
     assert_eq!(hidden.status, StatusCode::NOT_FOUND);
     assert_eq!(hidden.body, missing.body);
     for action in ["submit", "withdraw"] {
-        let answer = app.post(&w.c.liaison_jo, &format!("{path}/{action}"), json!({"reason": "x"})).await;
+        let answer = app
+            .post(
+                &w.c.liaison_jo,
+                &format!("{path}/{action}"),
+                json!({"reason": "x"}),
+            )
+            .await;
         assert_eq!(answer.status, StatusCode::NOT_FOUND, "{action}");
     }
     assert_eq!(count(&app, &w.c.liaison_jo).await, 0);
     assert_eq!(count(&app, &w.c.liaison_pk).await, 1);
-    let filtered = app.get(&w.c.liaison_jo, "/api/v1/nominations?country=PK").await;
+    let filtered = app
+        .get(&w.c.liaison_jo, "/api/v1/nominations?country=PK")
+        .await;
     assert_eq!(filtered.body["items"], json!([]));
     assert_eq!(app.get(&w.c.officer, &path).await.status, StatusCode::OK);
 }
@@ -215,47 +350,102 @@ async fn roles_and_countries_are_enforced_on_every_nomination_endpoint() {
 async fn reject_needs_a_reason_and_is_final() {
     let app = spawn_app().await;
     let w = world(&app, 5).await;
-    let id = nominate(&app, &w.c.liaison_pk, w.student, w.offering, true).await.body["id"].as_i64().unwrap();
+    let id = nominate(&app, &w.c.liaison_pk, w.student, w.offering, true)
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
     let path = format!("/api/v1/nominations/{id}");
-    let no_reason = app.post(&w.c.officer, &format!("{path}/reject"), json!({"reason": "  "})).await;
+    let no_reason = app
+        .post(
+            &w.c.officer,
+            &format!("{path}/reject"),
+            json!({"reason": "  "}),
+        )
+        .await;
     assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(!no_reason.field_errors("reason").is_empty());
-    let rejected = app.post(&w.c.officer, &format!("{path}/reject"), json!({"reason": "Not a priority this year"})).await;
+    let rejected = app
+        .post(
+            &w.c.officer,
+            &format!("{path}/reject"),
+            json!({"reason": "Not a priority this year"}),
+        )
+        .await;
     assert_eq!(rejected.status, StatusCode::OK, "{}", rejected.body);
     assert_eq!(rejected.body["status"], "rejected");
     assert_eq!(rejected.body["reason"], "Not a priority this year");
     for action in ["approve", "waitlist", "complete"] {
-        let answer = app.post(&w.c.officer, &format!("{path}/{action}"), json!({})).await;
+        let answer = app
+            .post(&w.c.officer, &format!("{path}/{action}"), json!({}))
+            .await;
         assert_eq!(answer.status, StatusCode::CONFLICT, "{action}");
         assert_eq!(answer.body["code"], "invalid_transition", "{action}");
     }
-    let withdraw = app.post(&w.c.liaison_pk, &format!("{path}/withdraw"), json!({"reason": "x"})).await;
+    let withdraw = app
+        .post(
+            &w.c.liaison_pk,
+            &format!("{path}/withdraw"),
+            json!({"reason": "x"}),
+        )
+        .await;
     assert_eq!(withdraw.body["code"], "invalid_transition");
     // A new nomination for the same class is allowed once the first is final.
-    assert_eq!(nominate(&app, &w.c.liaison_pk, w.student, w.offering, true).await.status, StatusCode::CREATED);
+    assert_eq!(
+        nominate(&app, &w.c.liaison_pk, w.student, w.offering, true)
+            .await
+            .status,
+        StatusCode::CREATED
+    );
 }
 
 #[tokio::test]
 async fn waivers_are_for_staff_and_never_for_vetting() {
     let app = spawn_app().await;
     let w = world(&app, 5).await;
-    let id = nominate(&app, &w.c.liaison_pk, w.student, w.offering, false).await.body["id"].as_i64().unwrap();
+    let id = nominate(&app, &w.c.liaison_pk, w.student, w.offering, false)
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
     let path = format!("/api/v1/nominations/{id}/waivers");
     for (body, field) in [
         (json!({"check": "vetting", "justification": "x"}), "check"),
         (json!({"check": "audience", "justification": "x"}), "check"),
-        (json!({"check": "english", "justification": " "}), "justification"),
+        (
+            json!({"check": "english", "justification": " "}),
+            "justification",
+        ),
         (json!({"check": "charm", "justification": "x"}), "check"),
     ] {
         let answer = app.post(&w.c.officer, &path, body.clone()).await;
         assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-        assert!(!answer.field_errors(field).is_empty(), "{body}: {}", answer.body);
+        assert!(
+            !answer.field_errors(field).is_empty(),
+            "{body}: {}",
+            answer.body
+        );
     }
-    let ok = app.post(&w.c.admin, &path, json!({"check": "english", "justification": "Interpreter assigned"})).await;
+    let ok = app
+        .post(
+            &w.c.admin,
+            &path,
+            json!({"check": "english", "justification": "Interpreter assigned"}),
+        )
+        .await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
     assert_eq!(ok.body["waivers"][0]["check"], "english");
-    assert_eq!(ok.body["waivers"][0]["justification"], "Interpreter assigned");
-    let twice = app.post(&w.c.officer, &path, json!({"check": "english", "justification": "again"})).await;
+    assert_eq!(
+        ok.body["waivers"][0]["justification"],
+        "Interpreter assigned"
+    );
+    let twice = app
+        .post(
+            &w.c.officer,
+            &path,
+            json!({"check": "english", "justification": "again"}),
+        )
+        .await;
     assert_eq!(twice.status, StatusCode::CONFLICT);
     assert_eq!(twice.body["code"], "duplicate");
 }
@@ -266,7 +456,12 @@ async fn idempotency_key_replays_the_first_answer() {
     let w = world(&app, 5).await;
     let body = json!({"student_id": w.student, "offering_id": w.offering, "submit": true, "priority": "A"});
     let send = |body: Value, key: &'static str| {
-        let req = app.client.post(app.url("/api/v1/nominations")).bearer_auth(&w.c.liaison_pk).header("Idempotency-Key", key).json(&body);
+        let req = app
+            .client
+            .post(app.url("/api/v1/nominations"))
+            .bearer_auth(&w.c.liaison_pk)
+            .header("Idempotency-Key", key)
+            .json(&body);
         async move { TestApp::answer(req.send().await.unwrap()).await }
     };
     let first = send(body.clone(), "nominate-raza-1").await;
@@ -281,7 +476,12 @@ async fn idempotency_key_replays_the_first_answer() {
     assert_eq!(different.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(!different.field_errors("Idempotency-Key").is_empty());
     // Keys are per user: the admin's same key is a new request (a duplicate here).
-    let req = app.client.post(app.url("/api/v1/nominations")).bearer_auth(&w.c.admin).header("Idempotency-Key", "nominate-raza-1").json(&body);
+    let req = app
+        .client
+        .post(app.url("/api/v1/nominations"))
+        .bearer_auth(&w.c.admin)
+        .header("Idempotency-Key", "nominate-raza-1")
+        .json(&body);
     let admin = TestApp::answer(req.send().await.unwrap()).await;
     assert_eq!(admin.status, StatusCode::CONFLICT);
     assert_eq!(admin.body["code"], "duplicate");
@@ -291,12 +491,29 @@ async fn idempotency_key_replays_the_first_answer() {
 async fn suspension_holds_and_lifting_restores_the_previous_status() {
     let app = spawn_app().await;
     let w = world(&app, 5).await;
-    let submitted = nominate(&app, &w.c.liaison_pk, w.student, w.offering, true).await.body["id"].as_i64().unwrap();
+    let submitted = nominate(&app, &w.c.liaison_pk, w.student, w.offering, true)
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
     let khan = ready_student(&app, &w.c, "PK", "Khan").await;
-    let waitlisted = nominate(&app, &w.c.liaison_pk, khan, w.offering, true).await.body["id"].as_i64().unwrap();
-    app.post(&w.c.officer, &format!("/api/v1/nominations/{waitlisted}/waitlist"), json!({})).await;
+    let waitlisted = nominate(&app, &w.c.liaison_pk, khan, w.offering, true)
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    app.post(
+        &w.c.officer,
+        &format!("/api/v1/nominations/{waitlisted}/waitlist"),
+        json!({}),
+    )
+    .await;
     let draft_student = ready_student(&app, &w.c, "PK", "Malik").await;
-    let draft = nominate(&app, &w.c.liaison_pk, draft_student, w.offering, false).await.body["id"].as_i64().unwrap();
+    let draft = nominate(&app, &w.c.liaison_pk, draft_student, w.offering, false)
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
 
     let today = Utc::now().date_naive();
     // FMF does not touch IMET nominations.
@@ -315,20 +532,39 @@ async fn suspension_holds_and_lifting_restores_the_previous_status() {
     assert_eq!(held["status"], "on_hold");
     assert_eq!(held["held_from"], "submitted");
     assert_eq!(status(waitlisted).await["held_from"], "waitlisted");
-    assert_eq!(status(draft).await["status"], "draft", "drafts are not held");
+    assert_eq!(
+        status(draft).await["status"],
+        "draft",
+        "drafts are not held"
+    );
     // Nothing can be decided while on hold; it can be withdrawn.
-    let approve = app.post(&w.c.officer, &format!("/api/v1/nominations/{submitted}/approve"), json!({})).await;
+    let approve = app
+        .post(
+            &w.c.officer,
+            &format!("/api/v1/nominations/{submitted}/approve"),
+            json!({}),
+        )
+        .await;
     assert_eq!(approve.body["code"], "invalid_transition");
 
     let lifted = app
-        .post(&w.c.officer, &format!("/api/v1/countries/PK/suspensions/{}/lift", imet.body["id"]), json!({"lifted_on": today, "reason": "elections held"}))
+        .post(
+            &w.c.officer,
+            &format!("/api/v1/countries/PK/suspensions/{}/lift", imet.body["id"]),
+            json!({"lifted_on": today, "reason": "elections held"}),
+        )
         .await;
     assert_eq!(lifted.status, StatusCode::OK, "{}", lifted.body);
     let restored = status(submitted).await;
     assert_eq!(restored["status"], "submitted");
     assert!(restored["held_from"].is_null());
     assert_eq!(status(waitlisted).await["status"], "waitlisted");
-    let actions: Vec<String> = restored["history"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap().to_owned()).collect();
+    let actions: Vec<String> = restored["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap().to_owned())
+        .collect();
     assert_eq!(actions, vec!["submit", "hold", "release"]);
     // A future suspension holds nothing yet.
     app.post(&w.c.officer, "/api/v1/countries/PK/suspensions", json!({"programs": ["IMET"], "legal_basis": "other", "reason": "later", "effective_from": today + Days::new(30)})).await;
@@ -339,15 +575,30 @@ async fn suspension_holds_and_lifting_restores_the_previous_status() {
 async fn withdrawing_needs_a_reason_and_frees_the_student_for_a_new_nomination() {
     let app = spawn_app().await;
     let w = world(&app, 5).await;
-    let id = nominate(&app, &w.c.liaison_pk, w.student, w.offering, false).await.body["id"].as_i64().unwrap();
+    let id = nominate(&app, &w.c.liaison_pk, w.student, w.offering, false)
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
     let path = format!("/api/v1/nominations/{id}/withdraw");
     let missing = app.post(&w.c.liaison_pk, &path, json!({})).await;
     assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(!missing.field_errors("reason").is_empty());
-    let withdrawn = app.post(&w.c.liaison_pk, &path, json!({"reason": "Student reassigned"})).await;
+    let withdrawn = app
+        .post(
+            &w.c.liaison_pk,
+            &path,
+            json!({"reason": "Student reassigned"}),
+        )
+        .await;
     assert_eq!(withdrawn.status, StatusCode::OK, "{}", withdrawn.body);
     assert_eq!(withdrawn.body["status"], "withdrawn");
     assert_eq!(withdrawn.body["withdrawal_cause"], "liaison");
     assert_eq!(withdrawn.body["penalty_cents"], 0);
-    assert_eq!(nominate(&app, &w.c.liaison_pk, w.student, w.offering, true).await.status, StatusCode::CREATED);
+    assert_eq!(
+        nominate(&app, &w.c.liaison_pk, w.student, w.offering, true)
+            .await
+            .status,
+        StatusCode::CREATED
+    );
 }
