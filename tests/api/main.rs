@@ -1,4 +1,5 @@
 //! Black-box tests through HTTP, one module per capability.
+mod approvals;
 mod auth;
 mod catalog;
 #[path = "../common/mod.rs"]
