@@ -83,6 +83,30 @@ email!(
     html = "email/welcome/body.html"
 );
 
+/// An allocation reached 90% committed: to the program officers, once per crossing.
+#[derive(Debug)]
+pub struct AllocationThreshold {
+    /// As "Pakistan (PK)".
+    pub country: String,
+    pub country_code: String,
+    pub program: String,
+    pub fiscal_year: i32,
+    /// Amounts in dollars, as "$1,250,000.00".
+    pub allocated: String,
+    pub committed: String,
+    pub available: String,
+    /// As "93.75%".
+    pub percent_committed: String,
+}
+
+email!(
+    AllocationThreshold,
+    "allocation_threshold",
+    subject = "email/allocation_threshold/subject.txt",
+    text = "email/allocation_threshold/body.txt",
+    html = "email/allocation_threshold/body.html"
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,5 +139,26 @@ mod tests {
         let r = officer.render("http://localhost:8080").unwrap();
         assert!(r.text.contains("Program officer"));
         assert!(!r.text.contains("Country:"));
+    }
+
+    #[test]
+    fn allocation_threshold_shows_amounts() {
+        let alert = AllocationThreshold {
+            country: "Pakistan (PK)".into(),
+            country_code: "PK".into(),
+            program: "IMET".into(),
+            fiscal_year: 2026,
+            allocated: "$1,000,000.00".into(),
+            committed: "$937,500.00".into(),
+            available: "$62,500.00".into(),
+            percent_committed: "93.75%".into(),
+        };
+        let r = alert.render("https://imet.example.org").unwrap();
+        assert_eq!(r.subject, "PK IMET FY2026 allocation is 93.75% committed");
+        for body in [&r.text, &r.html] {
+            for shown in ["Pakistan (PK)", "FY2026", "$1,000,000.00", "$937,500.00", "$62,500.00"] {
+                assert!(body.contains(shown), "{shown} in {body}");
+            }
+        }
     }
 }
