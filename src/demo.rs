@@ -15,6 +15,7 @@ use crate::{
 };
 
 mod catalog;
+mod funding;
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "imet-demo-2026";
@@ -104,6 +105,7 @@ pub async fn seed(state: &AppState) -> AppResult<bool> {
         users::create(state, Some(admin.id), new_user(email, name, role, country)).await?;
     }
     catalog::seed(db, admin.id, Utc::now().date_naive()).await?;
+    funding::seed(state, admin.id, Utc::now().date_naive()).await?;
     Ok(true)
 }
 

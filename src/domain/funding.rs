@@ -31,7 +31,8 @@ pub fn percent(basis_points: i64) -> String {
 /// Nothing committed is not flagged: there is no share to judge.
 pub fn pme_share_below_floor(pme_cents: i64, committed_cents: i64) -> bool {
     committed_cents > 0
-        && i128::from(pme_cents) * 100 < i128::from(committed_cents) * i128::from(PME_SHARE_FLOOR_PERCENT)
+        && i128::from(pme_cents) * 100
+            < i128::from(committed_cents) * i128::from(PME_SHARE_FLOOR_PERCENT)
 }
 
 /// Funds left unspent when the fiscal year is over: `allocated − committed`
@@ -48,7 +49,8 @@ pub fn lapsed_cents(allocated_cents: i64, committed_cents: i64, fy: i32, today: 
 /// allocation (nothing allocated) never alerts.
 pub fn reaches_alert(allocated_cents: i64, committed_cents: i64) -> bool {
     allocated_cents > 0
-        && i128::from(committed_cents) * 100 >= i128::from(allocated_cents) * i128::from(ALERT_PERCENT)
+        && i128::from(committed_cents) * 100
+            >= i128::from(allocated_cents) * i128::from(ALERT_PERCENT)
 }
 
 #[cfg(test)]

@@ -156,7 +156,13 @@ mod tests {
         let r = alert.render("https://imet.example.org").unwrap();
         assert_eq!(r.subject, "PK IMET FY2026 allocation is 93.75% committed");
         for body in [&r.text, &r.html] {
-            for shown in ["Pakistan (PK)", "FY2026", "$1,000,000.00", "$937,500.00", "$62,500.00"] {
+            for shown in [
+                "Pakistan (PK)",
+                "FY2026",
+                "$1,000,000.00",
+                "$937,500.00",
+                "$62,500.00",
+            ] {
                 assert!(body.contains(shown), "{shown} in {body}");
             }
         }

@@ -7,8 +7,10 @@ use std::fmt;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbBackend,
-    EntityTrait, QueryFilter, QueryOrder, QuerySelect, TryInsertResult,
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, TryInsertResult,
     sea_query::{Expr, ExprTrait, LockType},
 };
 use serde::{Deserialize, Serialize};
@@ -16,8 +18,8 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::{
-    app::AppState,
     api::extract::CurrentUser,
+    app::AppState,
     config::Config,
     db,
     domain::{
@@ -323,13 +325,19 @@ pub async fn set(
         }
         let updated = key
             .filter(allocation::Entity::update_many())
-            .col_expr(allocation::Column::AllocatedCents, Expr::value(allocated_cents))
+            .col_expr(
+                allocation::Column::AllocatedCents,
+                Expr::value(allocated_cents),
+            )
             .col_expr(allocation::Column::UpdatedAt, Expr::value(Utc::now()))
             .filter(allocation::Column::CommittedCents.lte(allocated_cents))
             .exec(&txn)
             .await?;
         if updated.rows_affected != 1 {
-            let committed = find(&txn, key).await?.map(|a| a.committed_cents).unwrap_or(0);
+            let committed = find(&txn, key)
+                .await?
+                .map(|a| a.committed_cents)
+                .unwrap_or(0);
             return Err(AppError::conflict(
                 ConflictCode::InsufficientFunds,
                 format!(
@@ -346,7 +354,11 @@ pub async fn set(
         &txn,
         Change {
             actor: Some(actor),
-            action: if created { "allocation.create" } else { "allocation.set" },
+            action: if created {
+                "allocation.create"
+            } else {
+                "allocation.set"
+            },
             entity: "allocation",
             entity_id: key.to_string(),
             before: before.map(AllocationView::from).and_then(|b| snapshot(&b)),
