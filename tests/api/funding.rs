@@ -905,3 +905,81 @@ async fn parallel_transfers_never_overdraw_an_allocation() {
         .await;
     assert_eq!(audit.body["items"].as_array().unwrap().len(), 5);
 }
+
+#[tokio::test]
+async fn opposite_transfers_in_parallel_all_complete() {
+    let app = spawn_app().await;
+    let c = cast(&app).await;
+    set(&app, &c.officer, "PK", "IMET", 2026, 1_000_000).await;
+    set(&app, &c.officer, "JO", "IMET", 2026, 1_000_000).await;
+
+    let mut requests = JoinSet::new();
+    for i in 0..20 {
+        let (from, to) = if i % 2 == 0 {
+            ("PK", "JO")
+        } else {
+            ("JO", "PK")
+        };
+        let request = app
+            .client
+            .post(app.url("/api/v1/allocations/transfers"))
+            .bearer_auth(&c.officer)
+            .json(&json!({"from_country": from, "to_country": to, "program": "IMET", "fiscal_year": 2026,
+                          "amount_cents": 10_000, "reason": "Swap"}));
+        requests.spawn(async move { request.send().await.unwrap().status() });
+    }
+    while let Some(status) = requests.join_next().await {
+        assert_eq!(status.unwrap(), StatusCode::CREATED);
+    }
+    for country in ["PK", "JO"] {
+        let a = one_allocation(&app, country, "IMET", 2026).await;
+        assert_eq!(a["allocated_cents"], 1_000_000, "{a}");
+    }
+}
+
+#[tokio::test]
+async fn the_demo_funds_every_country_this_and_next_fiscal_year() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = crate::helpers::test_config(&dir).await;
+    config.bootstrap_admin = None;
+    let state = imet::app::prepare(config.clone()).await.unwrap();
+    assert!(imet::demo::seed(&state).await.unwrap());
+    let url = config.database_url.clone();
+    let app = spawn_app_with(move |c| c.database_url = url).await;
+    let officer = app
+        .login("officer@imet.example", imet::demo::DEMO_PASSWORD)
+        .await;
+    let current = fiscal_year(Utc::now().date_naive());
+    let countries = app.get(&officer, "/api/v1/countries?limit=200").await;
+    for country in countries.body["items"].as_array().unwrap() {
+        let code = country["code"].as_str().unwrap();
+        for fy in [current, current + 1] {
+            let imet = allocations_seen(
+                &app,
+                &officer,
+                &format!("country={code}&program=IMET&fiscal_year={fy}"),
+            )
+            .await;
+            assert_eq!(imet.len(), 1, "{code} FY{fy}");
+            let cents = imet[0]["allocated_cents"].as_i64().unwrap();
+            assert!(
+                (50_000_000..=450_000_000).contains(&cents),
+                "{code} FY{fy}: {cents}"
+            );
+        }
+    }
+    let fmf = allocations_seen(
+        &app,
+        &officer,
+        &format!("program=FMF&fiscal_year={current}"),
+    )
+    .await;
+    assert!(fmf.len() >= 2, "{fmf:?}");
+    // A liaison sees their own country's only.
+    let liaison = app
+        .login("liaison.jo@imet.example", imet::demo::DEMO_PASSWORD)
+        .await;
+    let seen = allocations_seen(&app, &liaison, "").await;
+    assert!(seen.len() >= 4, "{seen:?}");
+    assert!(seen.iter().all(|a| a["country_code"] == "JO"), "{seen:?}");
+}
