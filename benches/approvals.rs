@@ -32,12 +32,27 @@ async fn seed(database: &str, n: usize) -> (TestApp, String, Vec<i64>) {
     .await;
     let admin = app.admin().await;
     app.country(&admin, "PK", "Pakistan").await;
-    let (_, officer) = app.user(&admin, "officer@bench.example", "program_officer", None).await;
-    let (_, liaison) = app.user(&admin, "liaison@bench.example", "country_liaison", Some("PK")).await;
+    let (_, officer) = app
+        .user(&admin, "officer@bench.example", "program_officer", None)
+        .await;
+    let (_, liaison) = app
+        .user(
+            &admin,
+            "liaison@bench.example",
+            "country_liaison",
+            Some("PK"),
+        )
+        .await;
     app.course(&admin, "B900001", &[]).await;
     let start = Utc::now().date_naive() + Days::new(60);
     let offering = app
-        .offering(&admin, "B900001", &start.to_string(), &(start + Days::new(11)).to_string(), n as i32)
+        .offering(
+            &admin,
+            "B900001",
+            &start.to_string(),
+            &(start + Days::new(11)).to_string(),
+            n as i32,
+        )
         .await;
     let fy = offering["fiscal_year"].as_i64().unwrap();
     let put = app
@@ -57,12 +72,25 @@ async fn seed(database: &str, n: usize) -> (TestApp, String, Vec<i64>) {
                   "date_of_birth": "1990-01-01", "rank": "Major", "grade": "O-4", "service": "army"}))
             .await;
         let id = student.body["id"].as_i64().unwrap();
-        app.post(&officer, &format!("/api/v1/students/{id}/vetting"), json!({"status": "cleared", "case_reference": format!("B-{i}"), "decided_on": today}))
-            .await;
+        app.post(
+            &officer,
+            &format!("/api/v1/students/{id}/vetting"),
+            json!({"status": "cleared", "case_reference": format!("B-{i}"), "decided_on": today}),
+        )
+        .await;
         let nomination = app
-            .post(&liaison, "/api/v1/nominations", json!({"student_id": id, "offering_id": offering["id"], "submit": true}))
+            .post(
+                &liaison,
+                "/api/v1/nominations",
+                json!({"student_id": id, "offering_id": offering["id"], "submit": true}),
+            )
             .await;
-        assert_eq!(nomination.status, StatusCode::CREATED, "{}", nomination.body);
+        assert_eq!(
+            nomination.status,
+            StatusCode::CREATED,
+            "{}",
+            nomination.body
+        );
         ids.push(nomination.body["id"].as_i64().unwrap());
     }
     (app, officer, ids)
@@ -70,7 +98,9 @@ async fn seed(database: &str, n: usize) -> (TestApp, String, Vec<i64>) {
 
 async fn measure(database: &'static str, n: usize, clients: usize) -> Run {
     let (app, officer, ids) = seed(database, n).await;
-    let chunks: Vec<Vec<i64>> = (0..clients).map(|c| ids.iter().copied().skip(c).step_by(clients).collect()).collect();
+    let chunks: Vec<Vec<i64>> = (0..clients)
+        .map(|c| ids.iter().copied().skip(c).step_by(clients).collect())
+        .collect();
     let started = Instant::now();
     let mut tasks = Vec::new();
     for chunk in chunks {
@@ -89,7 +119,11 @@ async fn measure(database: &'static str, n: usize, clients: usize) -> Run {
                 if res.status() == StatusCode::OK {
                     approved += 1;
                 } else {
-                    panic!("approve {id}: {} {}", res.status(), res.text().await.unwrap_or_default());
+                    panic!(
+                        "approve {id}: {} {}",
+                        res.status(),
+                        res.text().await.unwrap_or_default()
+                    );
                 }
             }
             approved
@@ -99,13 +133,24 @@ async fn measure(database: &'static str, n: usize, clients: usize) -> Run {
     for task in tasks {
         approvals += task.await.expect("client");
     }
-    Run { database, clients, approvals, elapsed: started.elapsed() }
+    Run {
+        database,
+        clients,
+        approvals,
+        elapsed: started.elapsed(),
+    }
 }
 
 #[tokio::main]
 async fn main() {
-    let n: usize = std::env::var("BENCH_NOMINATIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(300);
-    let clients: usize = std::env::var("BENCH_CLIENTS").ok().and_then(|v| v.parse().ok()).unwrap_or(8);
+    let n: usize = std::env::var("BENCH_NOMINATIONS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300);
+    let clients: usize = std::env::var("BENCH_CLIENTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(8);
     let mut databases = vec!["sqlite"];
     if std::env::var("TEST_DATABASE_URL").is_ok_and(|url| url.starts_with("postgres")) {
         databases.push("postgres");
@@ -116,9 +161,19 @@ async fn main() {
             runs.push(measure(database, n, c).await);
         }
     }
-    println!("\n{:<10} {:>8} {:>10} {:>10} {:>14}", "database", "clients", "approvals", "seconds", "approvals/s");
+    println!(
+        "\n{:<10} {:>8} {:>10} {:>10} {:>14}",
+        "database", "clients", "approvals", "seconds", "approvals/s"
+    );
     for r in &runs {
         let secs = r.elapsed.as_secs_f64();
-        println!("{:<10} {:>8} {:>10} {:>10.2} {:>14.1}", r.database, r.clients, r.approvals, secs, r.approvals as f64 / secs);
+        println!(
+            "{:<10} {:>8} {:>10} {:>10.2} {:>14.1}",
+            r.database,
+            r.clients,
+            r.approvals,
+            secs,
+            r.approvals as f64 / secs
+        );
     }
 }

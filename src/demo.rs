@@ -16,6 +16,7 @@ use crate::{
 };
 
 mod catalog;
+mod funding;
 mod people;
 
 /// The password of every demo account.
@@ -127,6 +128,7 @@ pub async fn seed(state: &AppState) -> AppResult<bool> {
         country_code: None,
         token_id: None,
     };
+    funding::seed(state, admin.id, today).await?;
     people::seed_students(state, &officer, today).await?;
     people::seed_pakistan_history(state, &officer).await?;
     Ok(true)

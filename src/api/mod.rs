@@ -14,6 +14,7 @@ pub mod auth;
 pub mod countries;
 pub mod courses;
 pub mod extract;
+pub mod funding;
 pub mod nominations;
 pub mod offerings;
 pub mod outbox;
@@ -24,7 +25,7 @@ pub mod users;
 #[openapi(
     info(title = "IMET enrollment manager API", description = "Countries, catalog, students, nominations and funding of an IMET-style training program."),
     modifiers(&BearerAuth),
-    tags((name = "auth"), (name = "users"), (name = "countries"), (name = "catalog"), (name = "students"), (name = "nominations"), (name = "audit"), (name = "mail"))
+    tags((name = "auth"), (name = "users"), (name = "countries"), (name = "catalog"), (name = "students"), (name = "nominations"), (name = "funding"), (name = "audit"), (name = "mail"))
 )]
 struct ApiDoc;
 
@@ -50,6 +51,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(nominations::router())
         .merge(courses::router())
         .merge(offerings::router())
+        .merge(funding::router())
         .merge(audit::router())
         .merge(outbox::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)

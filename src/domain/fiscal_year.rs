@@ -1,6 +1,11 @@
 //! The US federal fiscal year: FY2026 runs 2025-10-01 .. 2026-09-30. The FY
 //! that pays for an enrollment is the FY of its class's start date.
+use std::ops::RangeInclusive;
+
 use chrono::{Datelike, NaiveDate};
+
+/// Fiscal years the service accepts for allocations and reports.
+pub const SANE_FISCAL_YEARS: RangeInclusive<i32> = 2000..=2100;
 
 /// The fiscal year `date` falls in.
 pub fn fiscal_year(date: NaiveDate) -> i32 {
@@ -9,6 +14,12 @@ pub fn fiscal_year(date: NaiveDate) -> i32 {
     } else {
         date.year()
     }
+}
+
+/// The last day of fiscal year `fy`: September 30 of the calendar year `fy`
+/// (`NaiveDate::MAX`, never ending, for a year beyond chrono's range).
+pub fn fiscal_year_end(fy: i32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(fy, 9, 30).unwrap_or(NaiveDate::MAX)
 }
 
 #[cfg(test)]
@@ -29,6 +40,23 @@ mod tests {
         for (date, fy) in cases {
             let date: NaiveDate = date.parse().unwrap();
             assert_eq!(fiscal_year(date), fy, "{date}");
+        }
+    }
+
+    #[test]
+    fn fiscal_year_end_dates() {
+        let cases = [
+            (2026, "2026-09-30"),
+            (2025, "2025-09-30"),
+            (2000, "2000-09-30"),
+            (2100, "2100-09-30"),
+        ];
+        for (fy, end) in cases {
+            let end: NaiveDate = end.parse().unwrap();
+            assert_eq!(fiscal_year_end(fy), end, "FY{fy}");
+            // The end is the last day of the FY: the next day starts the next one.
+            assert_eq!(fiscal_year(end), fy, "FY{fy}");
+            assert_eq!(fiscal_year(end.succ_opt().unwrap()), fy + 1, "FY{fy}");
         }
     }
 }

@@ -5,6 +5,7 @@ pub mod cost;
 pub mod country_code;
 pub mod course;
 pub mod fiscal_year;
+pub mod funding;
 pub mod ilr;
 pub mod masl;
 pub mod nomination;

@@ -215,99 +215,33 @@ email!(
     html = "email/ecl_expiry/body.html"
 );
 
-/// Cents as dollars for emails and pages: 3167900 → "$31,679.00".
-pub fn dollars(cents: i64) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let cents = cents.unsigned_abs();
-    let whole = (cents / 100).to_string();
-    let mut grouped = String::new();
-    for (i, ch) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
-    format!("{sign}${grouped}.{:02}", cents % 100)
+/// An allocation reached 90% committed: to the program officers, once per crossing.
+#[derive(Debug)]
+pub struct AllocationThreshold {
+    /// As "Pakistan (PK)".
+    pub country: String,
+    pub country_code: String,
+    pub program: String,
+    pub fiscal_year: i32,
+    /// Amounts in dollars, as "$1,250,000.00".
+    pub allocated: String,
+    pub committed: String,
+    pub available: String,
+    /// As "93.75%".
+    pub percent_committed: String,
 }
+
+email!(
+    AllocationThreshold,
+    "allocation_threshold",
+    subject = "email/allocation_threshold/subject.txt",
+    text = "email/allocation_threshold/body.txt",
+    html = "email/allocation_threshold/body.html"
+);
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dollars_table() {
-        let cases = [
-            (0, "$0.00"),
-            (5, "$0.05"),
-            (100, "$1.00"),
-            (3_167_900, "$31,679.00"),
-            (123_456_789_01, "$123,456,789.01"),
-            (-250, "-$2.50"),
-        ];
-        for (cents, expected) in cases {
-            assert_eq!(dollars(cents), expected, "{cents}");
-        }
-    }
-
-    #[test]
-    fn nomination_emails_name_student_course_and_dates() {
-        let n = NominationFacts {
-            id: 7,
-            student: "Maj. Ali Raza".into(),
-            country: "Pakistan (PK)".into(),
-            course: "B171807 Command and General Staff".into(),
-            start_date: "2027-08-02".parse().unwrap(),
-            end_date: "2027-12-10".parse().unwrap(),
-        };
-        let rendered = [
-            NominationSubmitted {
-                n: n.clone(),
-                priority: "A".into(),
-                cost: dollars(100),
-            }
-            .render("http://x")
-            .unwrap(),
-            NominationDecision {
-                n: n.clone(),
-                decision: "rejected".into(),
-                reason: Some("no seats this year".into()),
-            }
-            .render("http://x")
-            .unwrap(),
-            WaitlistPromoted { n: n.clone() }
-                .render("http://x")
-                .unwrap(),
-            NominationWithdrawn {
-                n: n.clone(),
-                cause: "by the country liaison".into(),
-                reason: "ill".into(),
-                penalty: Some(dollars(1_250_000)),
-            }
-            .render("http://x")
-            .unwrap(),
-            EclExpiry {
-                n: n.clone(),
-                score: 82,
-                taken_on: "2027-03-01".parse().unwrap(),
-                valid_through: "2027-06-14".parse().unwrap(),
-            }
-            .render("http://x")
-            .unwrap(),
-        ];
-        for r in &rendered {
-            for body in [&r.text, &r.html] {
-                assert!(body.contains("Maj. Ali Raza"), "{body}");
-                assert!(body.contains("B171807 Command and General Staff"), "{body}");
-                assert!(
-                    body.contains("2027-08-02") && body.contains("2027-12-10"),
-                    "{body}"
-                );
-                assert!(body.contains("http://x/nominations/7"), "{body}");
-            }
-        }
-        assert!(rendered[1].text.contains("no seats this year"));
-        assert!(rendered[3].text.contains("$12,500.00"));
-    }
 
     #[test]
     fn welcome_shows_role_country_and_links() {
@@ -337,5 +271,32 @@ mod tests {
         let r = officer.render("http://localhost:8080").unwrap();
         assert!(r.text.contains("Program officer"));
         assert!(!r.text.contains("Country:"));
+    }
+
+    #[test]
+    fn allocation_threshold_shows_amounts() {
+        let alert = AllocationThreshold {
+            country: "Pakistan (PK)".into(),
+            country_code: "PK".into(),
+            program: "IMET".into(),
+            fiscal_year: 2026,
+            allocated: "$1,000,000.00".into(),
+            committed: "$937,500.00".into(),
+            available: "$62,500.00".into(),
+            percent_committed: "93.75%".into(),
+        };
+        let r = alert.render("https://imet.example.org").unwrap();
+        assert_eq!(r.subject, "PK IMET FY2026 allocation is 93.75% committed");
+        for body in [&r.text, &r.html] {
+            for shown in [
+                "Pakistan (PK)",
+                "FY2026",
+                "$1,000,000.00",
+                "$937,500.00",
+                "$62,500.00",
+            ] {
+                assert!(body.contains(shown), "{shown} in {body}");
+            }
+        }
     }
 }

@@ -42,7 +42,7 @@ use crate::{
         self,
         templates::{
             NominationDecision, NominationFacts, NominationSubmitted, NominationWithdrawn,
-            WaitlistPromoted, dollars,
+            WaitlistPromoted,
         },
     },
     services::{
@@ -54,6 +54,7 @@ use crate::{
         students,
         suspensions::{self, Suspension},
     },
+    web::format::dollars,
 };
 
 /// A nomination as the API shows it: always with its checks.
@@ -1013,6 +1014,7 @@ pub async fn approve(
         take_seat(txn, &facts.offering).await?;
         let key = allocation_key(&approved)?;
         allocations::commit(txn, &key, cost, facts.waived(CheckName::CountryEligible)).await?;
+        allocations::after_change(txn, &state.config, &key).await?;
         notify_decision(txn, state, &facts, &approved, "approved", None).await
     }
     .await;
@@ -1240,6 +1242,7 @@ async fn withdraw_in(
     if release > 0 {
         let key = allocation_key(&withdrawn)?;
         allocations::release(txn, &key, release).await?;
+        allocations::after_change(txn, &state.config, &key).await?;
     }
     let mut recipients = liaison_emails(txn, &n.country_code).await?;
     recipients.extend(officer_emails(txn).await?);

@@ -31,6 +31,10 @@ impl TestApp {
         self.call(Method::GET, path, Some(token), None).await
     }
 
+    pub async fn put(&self, token: &str, path: &str, body: Value) -> Answer {
+        self.call(Method::PUT, path, Some(token), Some(body)).await
+    }
+
     pub async fn patch(&self, token: &str, path: &str, body: Value) -> Answer {
         self.call(Method::PATCH, path, Some(token), Some(body))
             .await

@@ -7,6 +7,7 @@ mod common;
 mod countries;
 mod csv;
 mod errors;
+mod funding;
 mod helpers;
 mod mail;
 mod nominations;

@@ -1,0 +1,176 @@
+//! Funding: allocations per country × program × fiscal year, transfers
+//! between countries (program officers and admins), and the funding report.
+//! A liaison reads only their own country's rows.
+use axum::{
+    Json,
+    extract::{Path, State},
+    http::{HeaderMap, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use chrono::Utc;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use validator::Validate;
+
+use crate::{
+    api::extract::{CurrentUser, Staff, ValidJson, ValidQuery},
+    app::AppState,
+    domain::fiscal_year::fiscal_year,
+    error::{AppError, AppResult, Problem},
+    services::{
+        allocations::{
+            self, AllocationAmount, AllocationFilter, AllocationKey, AllocationView, NewTransfer,
+            TransferOutcome,
+        },
+        funding_report::{self, FundingReport},
+        pagination::{Page, page_params},
+    },
+};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_allocations))
+        .routes(routes!(set_allocation))
+        .routes(routes!(create_transfer))
+        .routes(routes!(funding_report))
+}
+
+#[derive(Deserialize, Validate, IntoParams)]
+pub struct AllocationQuery {
+    #[validate(range(min = 2000, max = 2100, message = "must be between 2000 and 2100"))]
+    pub fiscal_year: Option<i32>,
+    /// Country code; a liaison's list holds only their own country whatever this says.
+    pub country: Option<String>,
+    /// `IMET` or `FMF`.
+    pub program: Option<String>,
+    pub limit: Option<u64>,
+    pub cursor: Option<String>,
+}
+
+/// Allocations in fiscal year, country and program order, with what is
+/// committed and available; a liaison sees only their country's.
+#[utoipa::path(get, path = "/allocations", tag = "funding", params(AllocationQuery), security(("bearer" = [])),
+    responses((status = 200, body = Page<AllocationView>), (status = 422, body = Problem)))]
+async fn list_allocations(
+    user: CurrentUser,
+    State(state): State<AppState>,
+    ValidQuery(q): ValidQuery<AllocationQuery>,
+) -> AppResult<Json<Page<AllocationView>>> {
+    let (limit, cursor) = page_params(q.limit, q.cursor.as_deref())?;
+    let filter = AllocationFilter {
+        fiscal_year: q.fiscal_year,
+        country: q.country,
+        program: q
+            .program
+            .as_deref()
+            .map(allocations::funding_program)
+            .transpose()?,
+    };
+    Ok(Json(
+        allocations::list(&state.db, &user, filter, limit, cursor.as_ref()).await?,
+    ))
+}
+
+/// Set a country's allocation for a program (IMET or FMF) and fiscal year
+/// (program officer or admin): 201 when created (frozen while a suspension of
+/// the program is in effect), 200 when changed; 409 `insufficient_funds`
+/// below what is committed.
+#[utoipa::path(put, path = "/allocations/{country}/{program}/{fiscal_year}", tag = "funding",
+    params(("country" = String, Path), ("program" = String, Path, description = "IMET or FMF"),
+           ("fiscal_year" = i32, Path)),
+    request_body = AllocationAmount, security(("bearer" = [])),
+    responses((status = 200, body = AllocationView), (status = 201, body = AllocationView),
+              (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn set_allocation(
+    Staff(officer): Staff,
+    State(state): State<AppState>,
+    Path((country, program, fy)): Path<(String, String, String)>,
+    ValidJson(body): ValidJson<AllocationAmount>,
+) -> AppResult<(StatusCode, Json<AllocationView>)> {
+    let fy: i32 = fy
+        .parse()
+        .map_err(|_| AppError::field("fiscal_year", "must be a year such as 2026"))?;
+    let key = AllocationKey::new(&country, &program, fy)?;
+    let outcome = allocations::set(&state, officer.id, &key, body.allocated_cents).await?;
+    let status = if outcome.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(outcome.allocation)))
+}
+
+/// Move allocated funds between two countries' allocations of one program
+/// and fiscal year, with a reason (program officer or admin). The target is
+/// created when missing. 409 `insufficient_funds` beyond what is available,
+/// `frozen` out of or into a frozen allocation.
+#[utoipa::path(post, path = "/allocations/transfers", tag = "funding", request_body = NewTransfer,
+    security(("bearer" = [])),
+    responses((status = 201, body = TransferOutcome), (status = 403, body = Problem),
+              (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn create_transfer(
+    Staff(officer): Staff,
+    State(state): State<AppState>,
+    ValidJson(body): ValidJson<NewTransfer>,
+) -> AppResult<(StatusCode, Json<TransferOutcome>)> {
+    let outcome = allocations::transfer(&state, officer.id, body).await?;
+    Ok((StatusCode::CREATED, Json(outcome)))
+}
+
+#[derive(Deserialize, Validate, IntoParams)]
+pub struct ReportQuery {
+    /// Default: the current fiscal year.
+    #[validate(range(min = 2000, max = 2100, message = "must be between 2000 and 2100"))]
+    pub fiscal_year: Option<i32>,
+}
+
+/// The funding report of a fiscal year, per country: allocated, committed,
+/// available, PME share of committed (flagged below 50%) and lapsed funds.
+/// JSON, or CSV with `Accept: text/csv` (columns: fiscal_year, country_code,
+/// country_name, allocated_cents, committed_cents, available_cents,
+/// pme_committed_cents, pme_share_percent, pme_share_below_50, lapsed_cents).
+/// A liaison's report holds only their country.
+#[utoipa::path(get, path = "/reports/funding", tag = "funding", params(ReportQuery), security(("bearer" = [])),
+    responses((status = 200, body = FundingReport),
+              (status = 200, description = "With `Accept: text/csv`", body = String, content_type = "text/csv"),
+              (status = 422, body = Problem)))]
+async fn funding_report(
+    user: CurrentUser,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ValidQuery(q): ValidQuery<ReportQuery>,
+) -> AppResult<Response> {
+    let today = Utc::now().date_naive();
+    let fy = q.fiscal_year.unwrap_or_else(|| fiscal_year(today));
+    let report = funding_report::build(&state.db, &user, fy, today).await?;
+    if !wants_csv(&headers) {
+        return Ok(Json(report).into_response());
+    }
+    let csv = funding_report::to_csv(&report)?;
+    let disposition = format!("attachment; filename=\"funding-fy{fy}.csv\"");
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        csv,
+    )
+        .into_response())
+}
+
+/// Whether `Accept` names `text/csv` (with any parameters).
+fn wants_csv(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|media| {
+            media
+                .split(';')
+                .next()
+                .is_some_and(|m| m.trim().eq_ignore_ascii_case("text/csv"))
+        })
+}
