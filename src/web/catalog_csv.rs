@@ -86,7 +86,10 @@ pub async fn import(
     {
         match field.name() {
             Some("file") => {
-                let bytes = field.bytes().await.map_err(|e| unreadable(&e, e.status()))?;
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|e| unreadable(&e, e.status()))?;
                 file = Some(bytes).filter(|b| !b.is_empty());
             }
             Some("csv") => {

@@ -1,13 +1,13 @@
 //! `/courses`: the course catalog. Everyone signed in searches and reads a
 //! course with its classes; admins add and edit courses — through
 //! `services::courses`, with the same checks as the JSON API.
+use anyhow::anyhow;
 use askama::Template;
 use axum::{
     extract::{Path, Query, State},
     http::StatusCode,
     response::{IntoResponse, Redirect},
 };
-use anyhow::anyhow;
 use serde::Deserialize;
 
 use crate::{
@@ -50,7 +50,7 @@ pub struct CatalogQuery {
     pub cursor: Option<String>,
 }
 
-const FILTER_LABELS: &[(&str, &str)] = &[("ecl_max", "Student's ECL score")];
+const FILTER_LABELS: &[(&str, &str)] = &[("ecl_max", "The ECL score")];
 
 /// A course as the catalog list shows it.
 struct CourseRow {
@@ -99,16 +99,18 @@ pub async fn list(
     let ecl_max = optional(&query.ecl_max).and_then(|v| match parse_whole(v) {
         Ok(score) if (0..=100).contains(&score) => Some(score),
         _ => {
-            add_error(&mut errors, "ecl_max", "must be a whole number from 0 to 100");
+            add_error(
+                &mut errors,
+                "ecl_max",
+                "must be a whole number from 0 to 100",
+            );
             None
         }
     });
     let filter = CourseFilter {
         q: optional(&query.q).map(str::to_owned),
         category: query.category.parse().ok(),
-        agency: Agency::ALL
-            .into_iter()
-            .find(|a| a.as_str() == query.agency),
+        agency: Agency::ALL.into_iter().find(|a| a.as_str() == query.agency),
         e_imet: query.e_imet.parse().ok(),
         ecl_max,
         active: if is_admin { None } else { Some(true) },
@@ -134,8 +136,7 @@ pub async fn list(
         )
     });
     let categories = choices(
-        std::iter::once(("", "Any category"))
-            .chain(Category::ALL.map(|c| (c.as_str(), c.label()))),
+        std::iter::once(("", "Any category")).chain(Category::ALL.map(|c| (c.as_str(), c.label()))),
         &[query.category.as_str()],
     );
     let agencies = choices(

@@ -210,7 +210,10 @@ mod tests {
             assert_eq!(parse_whole(input).map_err(|_| ()), expected, "{input:?}");
         }
         assert_eq!(
-            link_with_query("/courses", &[("q", "staff & war"), ("category", ""), ("cursor", "Ab_1")]),
+            link_with_query(
+                "/courses",
+                &[("q", "staff & war"), ("category", ""), ("cursor", "Ab_1")]
+            ),
             "/courses?q=staff+%26+war&cursor=Ab_1"
         );
         assert_eq!(link_with_query("/courses", &[("q", "")]), "/courses");

@@ -56,10 +56,7 @@ pub fn router(state: AppState) -> Router<AppState> {
             get(countries::show).post(countries::update),
         )
         .route("/countries/{code}/edit", get(countries::edit_form))
-        .route(
-            "/countries/{code}/suspensions",
-            post(suspensions::impose),
-        )
+        .route("/countries/{code}/suspensions", post(suspensions::impose))
         .route(
             "/countries/{code}/suspensions/new",
             get(suspensions::impose_form),
@@ -79,16 +76,13 @@ pub fn router(state: AppState) -> Router<AppState> {
                 )),
         )
         .route("/courses/export", get(catalog_csv::export))
-        .route("/courses/{masl_id}", get(courses::show).post(courses::update))
+        .route(
+            "/courses/{masl_id}",
+            get(courses::show).post(courses::update),
+        )
         .route("/courses/{masl_id}/edit", get(courses::edit_form))
-        .route(
-            "/courses/{masl_id}/offerings",
-            post(offerings::create),
-        )
-        .route(
-            "/courses/{masl_id}/offerings/new",
-            get(offerings::new_form),
-        )
+        .route("/courses/{masl_id}/offerings", post(offerings::create))
+        .route("/courses/{masl_id}/offerings/new", get(offerings::new_form))
         .route("/offerings/{id}", post(offerings::update))
         .route("/offerings/{id}/edit", get(offerings::edit_form))
         .route("/students", get(students::list).post(students::create))

@@ -242,7 +242,10 @@ async fn student_page(
         })
         .collect();
     let test_kinds = choices(
-        [("ECL", "ECL (English Comprehension Level)"), ("OPI", "OPI (Oral Proficiency Interview)")],
+        [
+            ("ECL", "ECL (English Comprehension Level)"),
+            ("OPI", "OPI (Oral Proficiency Interview)"),
+        ],
         &[forms.test.kind.as_str()],
     );
     let vetting_statuses = choices(

@@ -12,7 +12,10 @@ use serde::Deserialize;
 
 use crate::{
     app::AppState,
-    domain::{program::Program, suspension::LegalBasis},
+    domain::{
+        program::Program,
+        suspension::{Coverage, LegalBasis},
+    },
     error::{AppError, FieldErrors},
     services::{
         countries::{self, CountryView},
@@ -144,8 +147,8 @@ pub async fn impose(
     if legal_basis.is_none() {
         add_error(&mut errors, "legal_basis", "must be chosen");
     }
-    if form.programs.is_empty() {
-        add_error(&mut errors, "programs", "must name at least one program, or all");
+    if let Err((field, message)) = Coverage::parse(&form.programs, &form.exempt_programs) {
+        add_error(&mut errors, field, message);
     }
     let effective_from = parse_date(&form.effective_from)
         .map_err(|m| add_error(&mut errors, "effective_from", m))

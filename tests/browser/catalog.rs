@@ -58,7 +58,12 @@ async fn an_admin_uploads_a_csv_with_a_bad_row_then_a_good_one() {
         "Choose a CSV file, or paste the CSV."
     );
 
-    browser.find("#file").await.send_keys(&bad).await.expect("choose the file");
+    browser
+        .find("#file")
+        .await
+        .send_keys(&bad)
+        .await
+        .expect("choose the file");
     browser.click("main form button[type=submit]").await;
     browser.expect_heading("Upload the catalog").await;
     let problems = browser.text(".error-summary").await;
@@ -73,7 +78,12 @@ async fn an_admin_uploads_a_csv_with_a_bad_row_then_a_good_one() {
         .await;
     assert_eq!(answer.body["items"].as_array().map(Vec::len), Some(0));
 
-    browser.find("#file").await.send_keys(&good).await.expect("choose the file");
+    browser
+        .find("#file")
+        .await
+        .send_keys(&good)
+        .await
+        .expect("choose the file");
     browser.click("main form button[type=submit]").await;
     browser.expect_heading("Course catalog").await;
     assert_eq!(
@@ -171,13 +181,17 @@ async fn an_admin_adds_a_course_and_schedules_and_closes_a_class() {
         "{details}"
     );
 
-    browser.click("a[href='/courses/D309012/offerings/new']").await;
+    browser
+        .click("a[href='/courses/D309012/offerings/new']")
+        .await;
     browser.expect_heading("Schedule a class").await;
     browser.fill("#start_date", "2027-03-01").await;
     browser.fill("#end_date", "2027-02-01").await;
     browser.fill("#seats", "12").await;
     browser.fill("#tuition_cents", "18,500").await;
-    browser.fill("#living_allowance_per_day_cents", "ninety").await;
+    browser
+        .fill("#living_allowance_per_day_cents", "ninety")
+        .await;
     browser.click("main form button[type=submit]").await;
     browser.expect_heading("Schedule a class").await;
     assert!(
@@ -194,7 +208,14 @@ async fn an_admin_adds_a_course_and_schedules_and_closes_a_class() {
     browser.click("main form button[type=submit]").await;
     browser.expect_heading("Civil-Military Relations").await;
     let row = browser.text("table tbody tr").await;
-    for expected in ["2027-03-01 to 2027-04-30", "FY2027", "12", "$18,500.00", "$90.00", "OPEN"] {
+    for expected in [
+        "2027-03-01 to 2027-04-30",
+        "FY2027",
+        "12",
+        "$18,500.00",
+        "$90.00",
+        "OPEN",
+    ] {
         assert!(row.contains(expected), "{expected}: {row}");
     }
 
@@ -226,7 +247,7 @@ async fn an_admin_adds_a_course_and_schedules_and_closes_a_class() {
         browser
             .text(".error-summary")
             .await
-            .contains("Student's ECL score must be a whole number from 0 to 100")
+            .contains("The ECL score must be a whole number from 0 to 100")
     );
     browser.close().await;
 }
@@ -249,7 +270,10 @@ async fn the_catalog_is_read_only_for_liaisons_and_officers() {
     app.user(&admin, "officer@test.example", "program_officer", None)
         .await;
     for (email, heading) in [
-        ("liaison.pk@test.example", "Welcome, liaison.pk@test.example"),
+        (
+            "liaison.pk@test.example",
+            "Welcome, liaison.pk@test.example",
+        ),
         ("officer@test.example", "Welcome, officer@test.example"),
     ] {
         let browser = Browser::open(&app).await;
@@ -313,9 +337,7 @@ async fn an_upload_without_the_csrf_token_is_refused() {
     let mut web = WebClient::new(&app);
     web.sign_in(ADMIN_EMAIL, PASSWORD).await;
     web.get("/courses/import").await;
-    let csv = format!(
-        "{HEADER}\nB171807,Staff,CGSC,Leavenworth,pme,,,false,officer,,true,\n"
-    );
+    let csv = format!("{HEADER}\nB171807,Staff,CGSC,Leavenworth,pme,,,false,officer,,true,\n");
     let page = web
         .post_multipart("/courses/import", &[("csv", None, &csv)])
         .await;
@@ -339,7 +361,10 @@ async fn an_upload_without_the_csrf_token_is_refused() {
     let page = web
         .post_multipart(
             "/courses/import",
-            &[("csrf_token", None, &token), ("file", Some("courses.csv"), &csv)],
+            &[
+                ("csrf_token", None, &token),
+                ("file", Some("courses.csv"), &csv),
+            ],
         )
         .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);

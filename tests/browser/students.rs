@@ -88,11 +88,16 @@ async fn a_liaison_registers_a_student_and_records_a_test() {
     assert_eq!(browser.value("#email").await, "ali@example.org");
 
     // The error summary's link leads to the field.
-    browser.click(".error-summary a[href='#date_of_birth']").await;
+    browser
+        .click(".error-summary a[href='#date_of_birth']")
+        .await;
     browser.fill("#date_of_birth", "1990-04-02").await;
     browser.click("main form button[type=submit]").await;
     browser.expect_heading("Ali Raza").await;
-    assert_eq!(browser.text(".alert-success").await, "Ali Raza is registered.");
+    assert_eq!(
+        browser.text(".alert-success").await,
+        "Ali Raza is registered."
+    );
     let details = browser.text("dl").await;
     assert!(
         details.contains("PK") && details.contains("Major (O-4)") && details.contains("NOT VETTED"),
@@ -111,7 +116,9 @@ async fn a_liaison_registers_a_student_and_records_a_test() {
     browser.select("#kind", "ECL").await;
     browser.fill("#score", "120").await;
     browser.fill("#taken_on", "2026-01-15").await;
-    browser.click("form[action$='/tests'] button[type=submit]").await;
+    browser
+        .click("form[action$='/tests'] button[type=submit]")
+        .await;
     browser.expect_heading("Ali Raza").await;
     assert_eq!(
         browser.text("#score-error").await,
@@ -119,7 +126,9 @@ async fn a_liaison_registers_a_student_and_records_a_test() {
     );
     assert_eq!(browser.value("#score").await, "120");
     browser.fill("#score", "85").await;
-    browser.click("form[action$='/tests'] button[type=submit]").await;
+    browser
+        .click("form[action$='/tests'] button[type=submit]")
+        .await;
     browser.expect_heading("Ali Raza").await;
     assert_eq!(
         browser.text(".alert-success").await,
@@ -277,7 +286,9 @@ async fn an_officer_records_vetting_and_edits_a_student_of_any_country() {
 
     browser.fill("#case_reference", "INV-2026-0042").await;
     browser.fill("#decided_on", "2026-01-10").await;
-    browser.click("form[action$='/vetting'] button[type=submit]").await;
+    browser
+        .click("form[action$='/vetting'] button[type=submit]")
+        .await;
     browser.expect_heading("Sami Haddad").await;
     assert_eq!(
         browser.text("#status-error").await,
@@ -285,7 +296,9 @@ async fn an_officer_records_vetting_and_edits_a_student_of_any_country() {
     );
     assert_eq!(browser.value("#case_reference").await, "INV-2026-0042");
     browser.select("#status", "cleared").await;
-    browser.click("form[action$='/vetting'] button[type=submit]").await;
+    browser
+        .click("form[action$='/vetting'] button[type=submit]")
+        .await;
     browser.expect_heading("Sami Haddad").await;
     assert_eq!(
         browser.text(".alert-success").await,

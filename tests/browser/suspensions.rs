@@ -53,7 +53,9 @@ async fn an_officer_imposes_a_suspension_and_the_liaison_sees_the_banner() {
             .await
             .contains("No suspension has ever been imposed on Pakistan.")
     );
-    officer.click("a[href='/countries/PK/suspensions/new']").await;
+    officer
+        .click("a[href='/countries/PK/suspensions/new']")
+        .await;
     officer.expect_heading("Impose a suspension").await;
     let today = Utc::now().date_naive().to_string();
     assert_eq!(officer.value("#effective_from").await, today);
@@ -62,7 +64,10 @@ async fn an_officer_imposes_a_suspension_and_the_liaison_sees_the_banner() {
     officer.click("#programs-FMF").await;
     officer.click("#exempt_programs").await;
     officer
-        .fill("#reason", "Failure to take action against terrorist groups.")
+        .fill(
+            "#reason",
+            "Failure to take action against terrorist groups.",
+        )
         .await;
     officer.click("main form button[type=submit]").await;
     officer.expect_heading("Impose a suspension").await;
@@ -76,7 +81,9 @@ async fn an_officer_imposes_a_suspension_and_the_liaison_sees_the_banner() {
 
     officer.click("#programs-FMF").await;
     officer.click("#programs").await;
-    officer.select("#legal_basis", "presidential_decision").await;
+    officer
+        .select("#legal_basis", "presidential_decision")
+        .await;
     officer.click("main form button[type=submit]").await;
     officer.expect_heading("Pakistan").await;
     assert_eq!(

@@ -113,7 +113,11 @@ impl WebClient {
     /// Posts a `multipart/form-data` body of `(name, file name, content)`
     /// parts exactly as given (add `csrf_token` yourself), as a browser
     /// sends a form with a file input.
-    pub async fn post_multipart(&mut self, path: &str, parts: &[(&str, Option<&str>, &str)]) -> Page {
+    pub async fn post_multipart(
+        &mut self,
+        path: &str,
+        parts: &[(&str, Option<&str>, &str)],
+    ) -> Page {
         const BOUNDARY: &str = "----imet-test-boundary-7MA4YWxkTrZu0gW";
         let mut body = String::new();
         for (name, file_name, content) in parts {
