@@ -36,6 +36,18 @@ impl Category {
             Self::Other => "other",
         }
     }
+
+    /// Human label, for pages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Pme => "Professional military education",
+            Self::Technical => "Technical",
+            Self::Management => "Management",
+            Self::Medical => "Medical",
+            Self::EnglishLanguage => "English language",
+            Self::Other => "Other",
+        }
+    }
 }
 
 /// Who a course admits. A student's grade maps to one of these.
@@ -57,6 +69,15 @@ impl Audience {
             Self::Officer => "officer",
             Self::Enlisted => "enlisted",
             Self::Civilian => "civilian",
+        }
+    }
+
+    /// Human label, for pages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Officer => "Officers",
+            Self::Enlisted => "Enlisted",
+            Self::Civilian => "Civilians",
         }
     }
 }

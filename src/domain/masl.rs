@@ -25,6 +25,15 @@ impl Agency {
         }
     }
 
+    /// Human label, for pages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Agency::Army => "Army",
+            Agency::AirForce => "Air Force",
+            Agency::Navy => "Navy",
+        }
+    }
+
     /// The first letter of the MASL ids of this agency's courses.
     pub fn letter(self) -> char {
         match self {

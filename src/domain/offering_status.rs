@@ -24,6 +24,15 @@ impl OfferingStatus {
         }
     }
 
+    /// Human label, for pages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Open => "Open",
+            Self::Closed => "Closed",
+            Self::Cancelled => "Cancelled",
+        }
+    }
+
     /// Whether a class may move from `self` to `next` by an edit. Staying put
     /// is allowed; open and closed move freely between each other and to
     /// cancelled; nothing leaves cancelled.

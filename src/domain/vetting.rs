@@ -28,6 +28,15 @@ impl VettingStatus {
             VettingStatus::Denied => "denied",
         }
     }
+
+    /// Human label, for pages.
+    pub fn label(self) -> &'static str {
+        match self {
+            VettingStatus::Pending => "Pending",
+            VettingStatus::Cleared => "Cleared",
+            VettingStatus::Denied => "Denied",
+        }
+    }
 }
 
 impl fmt::Display for VettingStatus {

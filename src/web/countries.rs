@@ -1,11 +1,14 @@
 //! `/countries`: everyone reads (a liaison only their own; another country's
 //! page is the 404 page), admins register and edit — through `services::countries`.
+//! A country's page shows today's status per program, a banner for each
+//! suspension in effect and the suspension timeline.
 use askama::Template;
 use axum::{
     extract::{Path, Query, State},
     http::StatusCode,
     response::{IntoResponse, Redirect},
 };
+use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
 
 use crate::{
@@ -13,12 +16,13 @@ use crate::{
     domain::role::Role,
     error::FieldErrors,
     services::{
-        countries::{self, CountryPatch, CountryView, NewCountry},
+        countries::{self, CountryDetail, CountryPatch, CountryView, NewCountry},
         pagination::{Cursor, MAX_LIMIT},
+        suspensions::SuspensionView,
     },
     web::{
         error::{PageResult, render},
-        format::{dollars, dollars_input, parse_dollars},
+        format::{Tag, dollars, dollars_input, parse_dollars},
         forms::{FormErrors, WebForm, validate_into},
         layout::Layout,
         session::{AdminSignedIn, SignedIn},
@@ -71,12 +75,111 @@ pub async fn list(
     }))
 }
 
+/// A suspension as pages show it.
+pub struct SuspensionRow {
+    pub id: i32,
+    /// What it covers, in words: "All programs except IMET", "IMET, FMF".
+    pub coverage: String,
+    pub legal_basis: &'static str,
+    pub reason: String,
+    pub effective_from: NaiveDate,
+    pub lifted_on: Option<NaiveDate>,
+    pub lift_reason: Option<String>,
+    pub tag: Tag,
+}
+
+impl SuspensionRow {
+    pub fn of(view: &SuspensionView) -> Self {
+        let today = Utc::now().date_naive();
+        let coverage = if view.programs.iter().any(|p| p == "ALL") {
+            if view.exempt_programs.is_empty() {
+                "All programs".to_owned()
+            } else {
+                format!("All programs except {}", view.exempt_programs.join(", "))
+            }
+        } else {
+            view.programs.join(", ")
+        };
+        let tag = if view.in_effect {
+            Tag {
+                label: "In effect",
+                colour: "red",
+            }
+        } else if view.effective_from > today {
+            Tag {
+                label: "Scheduled",
+                colour: "yellow",
+            }
+        } else {
+            Tag {
+                label: "Lifted",
+                colour: "grey",
+            }
+        };
+        Self {
+            id: view.id,
+            coverage,
+            legal_basis: view.legal_basis.label(),
+            reason: view.reason.clone(),
+            effective_from: view.effective_from,
+            lifted_on: view.lifted_on,
+            lift_reason: view.lift_reason.clone(),
+            tag,
+        }
+    }
+
+    /// Not lifted yet: it can still be.
+    pub fn can_lift(&self) -> bool {
+        self.lifted_on.is_none()
+    }
+}
+
+/// One program's status today.
+pub struct ProgramRow {
+    pub program: &'static str,
+    pub tag: Tag,
+}
+
+/// What a country page (and a liaison's dashboard) shows of its suspensions:
+/// today's status per program, those in effect, and the whole history.
+pub struct CountryStatus {
+    pub programs: Vec<ProgramRow>,
+    pub in_effect: Vec<SuspensionRow>,
+    /// Oldest first.
+    pub timeline: Vec<SuspensionRow>,
+}
+
+impl CountryStatus {
+    pub fn of(detail: &CountryDetail) -> Self {
+        Self {
+            programs: detail
+                .status
+                .iter()
+                .map(|s| ProgramRow {
+                    program: s.program.as_str(),
+                    tag: Tag::eligibility(s.eligible),
+                })
+                .collect(),
+            in_effect: detail
+                .suspensions
+                .iter()
+                .filter(|s| s.in_effect)
+                .map(SuspensionRow::of)
+                .collect(),
+            timeline: detail.suspensions.iter().map(SuspensionRow::of).collect(),
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "pages/countries/show.html")]
 struct CountryPage {
     layout: Layout,
     row: CountryRow,
+    status: CountryStatus,
     is_admin: bool,
+    /// Program officers and admins impose and lift suspensions.
+    is_staff: bool,
 }
 
 /// `GET /countries/{code}`
@@ -85,11 +188,14 @@ pub async fn show(
     signed_in: SignedIn,
     Path(code): Path<String>,
 ) -> PageResult {
-    let country = countries::get_visible(&state.db, &signed_in.user, &code).await?;
+    let detail = countries::detail(&state.db, &signed_in.user, &code).await?;
+    let status = CountryStatus::of(&detail);
     Ok(render(&CountryPage {
-        layout: signed_in.layout(&state, &country.name).await?,
-        row: country.into(),
+        layout: signed_in.layout(&state, &detail.country.name).await?,
+        row: detail.country.into(),
+        status,
         is_admin: signed_in.user.role == Role::Admin,
+        is_staff: signed_in.user.role.is_staff(),
     }))
 }
 

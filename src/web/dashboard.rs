@@ -1,5 +1,6 @@
 //! `/`: the overview of each role — the pages it may open, and for a
-//! liaison their country.
+//! liaison their country with today's status per program and any
+//! suspension in effect.
 use askama::Template;
 use axum::extract::State;
 
@@ -7,6 +8,7 @@ use crate::{
     app::AppState,
     services::countries::{self, CountryView},
     web::{
+        countries::CountryStatus,
         error::{PageResult, render},
         format::dollars,
         layout::{Layout, NavItem},
@@ -20,8 +22,8 @@ struct DashboardPage {
     layout: Layout,
     /// The role's pages other than this one.
     cards: Vec<NavItem>,
-    /// A liaison's country and its travel estimate.
-    country: Option<(CountryView, String)>,
+    /// A liaison's country, its travel estimate and its status.
+    country: Option<(CountryView, String, CountryStatus)>,
 }
 
 pub async fn show(State(state): State<AppState>, signed_in: SignedIn) -> PageResult {
@@ -34,9 +36,10 @@ pub async fn show(State(state): State<AppState>, signed_in: SignedIn) -> PageRes
         .collect();
     let country = match signed_in.user.country_scope() {
         Some(code) => {
-            let country = countries::get_visible(&state.db, &signed_in.user, code).await?;
-            let travel = dollars(country.travel_estimate_cents);
-            Some((country, travel))
+            let detail = countries::detail(&state.db, &signed_in.user, code).await?;
+            let status = CountryStatus::of(&detail);
+            let travel = dollars(detail.country.travel_estimate_cents);
+            Some((detail.country, travel, status))
         }
         None => None,
     };

@@ -1,4 +1,67 @@
 //! How values are shown on pages and read back from forms.
+use chrono::NaiveDate;
+
+use crate::domain::{offering_status::OfferingStatus, vetting::VettingStatus};
+
+/// A status tag: a short label on a colour (`templates/macros.html`, `tag`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tag {
+    pub label: &'static str,
+    /// One of the stylesheet's tag colours: green, grey, red, yellow, blue.
+    pub colour: &'static str,
+}
+
+impl Tag {
+    fn new(label: &'static str, colour: &'static str) -> Self {
+        Self { label, colour }
+    }
+
+    pub fn offering(status: OfferingStatus) -> Self {
+        match status {
+            OfferingStatus::Open => Self::new(status.label(), "green"),
+            OfferingStatus::Closed => Self::new(status.label(), "grey"),
+            OfferingStatus::Cancelled => Self::new(status.label(), "red"),
+        }
+    }
+
+    /// A student's latest vetting decision; `None` when never vetted.
+    pub fn vetting(status: Option<VettingStatus>) -> Self {
+        match status {
+            None => Self::new("Not vetted", "grey"),
+            Some(s @ VettingStatus::Pending) => Self::new(s.label(), "yellow"),
+            Some(s @ VettingStatus::Cleared) => Self::new(s.label(), "green"),
+            Some(s @ VettingStatus::Denied) => Self::new(s.label(), "red"),
+        }
+    }
+
+    /// A country's eligibility for a program today.
+    pub fn eligibility(eligible: bool) -> Self {
+        if eligible {
+            Self::new("Eligible", "green")
+        } else {
+            Self::new("Suspended", "red")
+        }
+    }
+
+    /// A course: active or archived.
+    pub fn course(active: bool) -> Self {
+        if active {
+            Self::new("Active", "green")
+        } else {
+            Self::new("Archived", "grey")
+        }
+    }
+
+    /// A queued email's status.
+    pub fn outbox(status: &str) -> Self {
+        match status {
+            "sent" => Self::new("Sent", "green"),
+            "failed" => Self::new("Failed", "red"),
+            "sending" => Self::new("Sending", "blue"),
+            _ => Self::new("Pending", "yellow"),
+        }
+    }
+}
 
 /// Cents as US dollars: `350000` → `$3,500.00`.
 pub fn dollars(cents: i64) -> String {
@@ -41,6 +104,40 @@ pub fn parse_dollars(input: &str) -> Result<i64, &'static str> {
         .checked_mul(100)
         .and_then(|c| c.checked_add(fraction))
         .ok_or(MESSAGE)
+}
+
+/// Reads a date as typed, year-month-day (`1990-04-02`).
+pub fn parse_date(input: &str) -> Result<NaiveDate, &'static str> {
+    NaiveDate::parse_from_str(input.trim(), "%Y-%m-%d")
+        .map_err(|_| "must be a real date, year-month-day, like 2026-05-01")
+}
+
+/// Reads a whole number as typed (`12`, ` 80 `).
+pub fn parse_whole(input: &str) -> Result<i32, &'static str> {
+    input
+        .trim()
+        .parse()
+        .map_err(|_| "must be a whole number, like 12")
+}
+
+/// An optional value typed in a form: `None` when left empty.
+pub fn optional(input: &str) -> Option<&str> {
+    Some(input.trim()).filter(|s| !s.is_empty())
+}
+
+/// A link to `path` with the non-empty `params` as its query string, e.g. the
+/// next page of a filtered list.
+pub fn link_with_query(path: &str, params: &[(&str, &str)]) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    for (name, value) in params.iter().filter(|(_, v)| !v.is_empty()) {
+        query.append_pair(name, value);
+    }
+    let query = query.finish();
+    if query.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{query}")
+    }
 }
 
 /// A wait in words: `45` → `45 seconds`, `600` → `10 minutes`.
@@ -87,6 +184,41 @@ mod tests {
         for (secs, words) in cases {
             assert_eq!(wait_time(secs), words, "{secs}");
         }
+    }
+
+    #[test]
+    fn typed_dates_and_numbers() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let dates = [
+            ("2026-05-01", Ok(day(2026, 5, 1))),
+            (" 1990-04-02 ", Ok(day(1990, 4, 2))),
+            ("2026-02-30", Err(())),
+            ("01/05/2026", Err(())),
+            ("", Err(())),
+        ];
+        for (input, expected) in dates {
+            assert_eq!(parse_date(input).map_err(|_| ()), expected, "{input:?}");
+        }
+        let numbers = [
+            ("12", Ok(12)),
+            (" 80 ", Ok(80)),
+            ("-3", Ok(-3)),
+            ("1.5", Err(())),
+            ("", Err(())),
+        ];
+        for (input, expected) in numbers {
+            assert_eq!(parse_whole(input).map_err(|_| ()), expected, "{input:?}");
+        }
+        assert_eq!(
+            link_with_query(
+                "/courses",
+                &[("q", "staff & war"), ("category", ""), ("cursor", "Ab_1")]
+            ),
+            "/courses?q=staff+%26+war&cursor=Ab_1"
+        );
+        assert_eq!(link_with_query("/courses", &[("q", "")]), "/courses");
+        assert_eq!(optional("  "), None);
+        assert_eq!(optional(" B000001 "), Some("B000001"));
     }
 
     #[test]

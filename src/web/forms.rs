@@ -13,7 +13,9 @@ use crate::{
     web::error::PageError,
 };
 
-/// A url-encoded form body (its CSRF token has been checked by the session layer).
+/// A url-encoded form body (its CSRF token has been checked by the session
+/// layer). A field repeated in the body (ticked checkboxes of one name) reads
+/// into a `Vec`; an empty value into `None` for an `Option`.
 pub struct WebForm<T>(pub T);
 
 impl<T, S> FromRequest<S> for WebForm<T>
@@ -35,7 +37,7 @@ where
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
             .map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}")))?;
-        serde_urlencoded::from_bytes(&bytes)
+        serde_html_form::from_bytes(&bytes)
             .map(Self)
             .map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}")).into())
     }
@@ -91,6 +93,19 @@ impl FormErrors {
         }
     }
 
+    /// Problems with the whole form, one message each (the lines of a file).
+    pub fn form_lines(messages: impl IntoIterator<Item = String>) -> Self {
+        Self {
+            items: messages
+                .into_iter()
+                .map(|message| ErrorItem {
+                    field: None,
+                    message,
+                })
+                .collect(),
+        }
+    }
+
     /// The outcome of a service call on a form: invalid fields and
     /// conflicts (e.g. a duplicate) are shown on the form; anything else
     /// is an error page.
@@ -113,6 +128,39 @@ impl FormErrors {
             .find(|item| item.field.as_deref() == Some(field))
             .map(|item| item.message.as_str())
     }
+}
+
+/// One option of a select, or one checkbox of a group.
+#[derive(Clone, Debug)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    /// Selected (option) or ticked (checkbox).
+    pub selected: bool,
+}
+
+/// The choices of a select or checkbox group from `(value, label)` pairs,
+/// marking those whose value is in `selected`.
+pub fn choices<'a>(
+    options: impl IntoIterator<Item = (&'a str, &'a str)>,
+    selected: &[&str],
+) -> Vec<Choice> {
+    options
+        .into_iter()
+        .map(|(value, label)| Choice {
+            value: value.to_owned(),
+            label: label.to_owned(),
+            selected: selected.contains(&value),
+        })
+        .collect()
+}
+
+/// Adds `message` to the errors of `field`.
+pub fn add_error(errors: &mut FieldErrors, field: &str, message: impl Into<String>) {
+    errors
+        .entry(field.to_owned())
+        .or_default()
+        .push(message.into());
 }
 
 /// Validates `value` with its `validator` rules (the same as the JSON API's)

@@ -23,27 +23,60 @@ pub fn nav_items(user: &CurrentUser, path: &str) -> Vec<NavItem> {
                 items.push((
                     format!("/countries/{code}"),
                     "Country",
-                    "Your country's record and travel estimate.",
+                    "Your country's status per program, its suspensions and travel estimate.",
                 ));
             }
+            items.push((
+                "/students".into(),
+                "Students",
+                "Register your country's students, their English tests and prior training.",
+            ));
         }
-        Role::ProgramOfficer => items.push((
-            "/countries".into(),
-            "Countries",
-            "Every country in the program, with its travel estimate.",
-        )),
+        Role::ProgramOfficer => {
+            items.push((
+                "/countries".into(),
+                "Countries",
+                "Every country: status per program, suspensions, impose and lift.",
+            ));
+            items.push((
+                "/students".into(),
+                "Students",
+                "Every country's students, their English tests and Leahy vetting.",
+            ));
+        }
         Role::Admin => {
             items.push((
                 "/countries".into(),
                 "Countries",
-                "Register countries and keep their travel estimates current.",
+                "Register countries, keep travel estimates current, impose and lift suspensions.",
             ));
             items.push((
-                "/users".into(),
-                "Users",
-                "Create accounts, reset passwords, deactivate and reactivate users.",
+                "/students".into(),
+                "Students",
+                "Every country's students, their English tests and Leahy vetting.",
             ));
         }
+    }
+    items.push((
+        "/courses".into(),
+        "Catalog",
+        if user.role == Role::Admin {
+            "Courses and their classes: add, edit, schedule, upload and download as CSV."
+        } else {
+            "Search the courses and see their classes, seats and dates."
+        },
+    ));
+    if user.role == Role::Admin {
+        items.push((
+            "/users".into(),
+            "Users",
+            "Create accounts, reset passwords, deactivate and reactivate users.",
+        ));
+        items.push((
+            "/outbox".into(),
+            "Outbox",
+            "Emails waiting, sent and failed; send a failed one again.",
+        ));
     }
     items
         .into_iter()

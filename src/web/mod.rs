@@ -9,22 +9,30 @@
 //! [`layout::nav_items`] for the roles that may open it. Forms post
 //! `csrf_token` (`layout.csrf_token`) and re-render with [`forms::FormErrors`].
 use axum::{
-    Router, middleware,
+    Router,
+    extract::DefaultBodyLimit,
+    middleware,
     routing::{get, post},
 };
 use tower_http::catch_panic::CatchPanicLayer;
 
-use crate::app::AppState;
+use crate::{app::AppState, services::catalog_csv::MAX_IMPORT_BYTES};
 
 pub mod assets;
 pub mod auth;
+pub mod catalog_csv;
 pub mod countries;
+pub mod courses;
 pub mod dashboard;
 pub mod error;
 pub mod format;
 pub mod forms;
 pub mod layout;
+pub mod offerings;
+pub mod outbox;
 pub mod session;
+pub mod students;
+pub mod suspensions;
 pub mod users;
 
 /// Every page route. Pages run behind the session layer (which also checks
@@ -48,6 +56,43 @@ pub fn router(state: AppState) -> Router<AppState> {
             get(countries::show).post(countries::update),
         )
         .route("/countries/{code}/edit", get(countries::edit_form))
+        .route("/countries/{code}/suspensions", post(suspensions::impose))
+        .route(
+            "/countries/{code}/suspensions/new",
+            get(suspensions::impose_form),
+        )
+        .route(
+            "/countries/{code}/suspensions/{id}/lift",
+            get(suspensions::lift_form).post(suspensions::lift),
+        )
+        .route("/courses", get(courses::list).post(courses::create))
+        .route("/courses/new", get(courses::new_form))
+        .route(
+            "/courses/import",
+            get(catalog_csv::import_form)
+                .post(catalog_csv::import)
+                .layer(DefaultBodyLimit::max(
+                    MAX_IMPORT_BYTES + session::MULTIPART_ENVELOPE_BYTES,
+                )),
+        )
+        .route("/courses/export", get(catalog_csv::export))
+        .route(
+            "/courses/{masl_id}",
+            get(courses::show).post(courses::update),
+        )
+        .route("/courses/{masl_id}/edit", get(courses::edit_form))
+        .route("/courses/{masl_id}/offerings", post(offerings::create))
+        .route("/courses/{masl_id}/offerings/new", get(offerings::new_form))
+        .route("/offerings/{id}", post(offerings::update))
+        .route("/offerings/{id}/edit", get(offerings::edit_form))
+        .route("/students", get(students::list).post(students::create))
+        .route("/students/new", get(students::new_form))
+        .route("/students/{id}", get(students::show).post(students::update))
+        .route("/students/{id}/edit", get(students::edit_form))
+        .route("/students/{id}/tests", post(students::add_test))
+        .route("/students/{id}/vetting", post(students::add_vetting))
+        .route("/outbox", get(outbox::list))
+        .route("/outbox/{id}/retry", post(outbox::retry))
         .layer(middleware::from_fn_with_state(state, session::load))
         .layer(CatchPanicLayer::custom(error::panic_page))
         .layer(middleware::from_fn(assets::security_headers));

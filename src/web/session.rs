@@ -2,7 +2,7 @@
 //! without the session's CSRF token), and the extractors pages use to know
 //! who is signed in.
 use axum::{
-    body::{Body, to_bytes},
+    body::{Body, Bytes, to_bytes},
     extract::{FromRequestParts, Request, State},
     http::{HeaderMap, HeaderValue, Method, header, request::Parts},
     middleware::Next,
@@ -15,7 +15,10 @@ use crate::{
     app::{AppState, JSON_BODY_LIMIT},
     domain::role::Role,
     error::AppError,
-    services::sessions::{self, NewSession, Session},
+    services::{
+        catalog_csv::MAX_IMPORT_BYTES,
+        sessions::{self, NewSession, Session},
+    },
     web::{
         error::PageError,
         layout::{Layout, nav_items},
@@ -77,13 +80,24 @@ pub async fn load(State(state): State<AppState>, request: Request, next: Next) -
     };
     let mut request = if request.method() == Method::POST {
         let (parts, body) = request.into_parts();
-        let Ok(bytes) = to_bytes(body, JSON_BODY_LIMIT).await else {
+        let multipart = is_multipart(&parts.headers);
+        // A file upload may be as large as a CSV import; any other form as a JSON body.
+        let limit = if multipart {
+            MAX_IMPORT_BYTES + MULTIPART_ENVELOPE_BYTES
+        } else {
+            JSON_BODY_LIMIT
+        };
+        let Ok(bytes) = to_bytes(body, limit).await else {
             return PageError::from(AppError::PayloadTooLarge("The form is too large.".into()))
                 .into_response();
         };
-        let sent = form_urlencoded::parse(&bytes)
-            .find(|(name, _)| name == CSRF_FIELD)
-            .map(|(_, value)| value.into_owned());
+        let sent = if multipart {
+            multipart_token(&parts.headers, bytes.clone()).await
+        } else {
+            form_urlencoded::parse(&bytes)
+                .find(|(name, _)| name == CSRF_FIELD)
+                .map(|(_, value)| value.into_owned())
+        };
         let valid =
             matches!((&session, sent), (Some(s), Some(sent)) if same_token(&s.csrf_token, &sent));
         if !valid {
@@ -97,6 +111,29 @@ pub async fn load(State(state): State<AppState>, request: Request, next: Next) -
         request.extensions_mut().insert(session);
     }
     next.run(request).await
+}
+
+/// Room for the parts of a file upload around the file itself.
+pub const MULTIPART_ENVELOPE_BYTES: usize = 64 * 1024;
+
+fn is_multipart(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"))
+}
+
+/// The CSRF token of a `multipart/form-data` body (a file upload form).
+async fn multipart_token(headers: &HeaderMap, bytes: Bytes) -> Option<String> {
+    let content_type = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    let boundary = multer::parse_boundary(content_type).ok()?;
+    let mut multipart = multer::Multipart::new(Body::from(bytes).into_data_stream(), boundary);
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some(CSRF_FIELD) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 /// Compares in time independent of where the tokens differ.
@@ -184,6 +221,22 @@ impl FromRequestParts<AppState> for AdminSignedIn {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
         let signed_in = SignedIn::from_request_parts(parts, state).await?;
         if signed_in.user.role == Role::Admin {
+            Ok(Self(signed_in))
+        } else {
+            Err(AppError::Forbidden.into())
+        }
+    }
+}
+
+/// A signed-in program officer or admin; a liaison gets the 403 page.
+pub struct StaffSignedIn(pub SignedIn);
+
+impl FromRequestParts<AppState> for StaffSignedIn {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        let signed_in = SignedIn::from_request_parts(parts, state).await?;
+        if signed_in.user.role.is_staff() {
             Ok(Self(signed_in))
         } else {
             Err(AppError::Forbidden.into())

@@ -2,6 +2,8 @@
 //! as a child process on a free port, killed on drop. It can be stopped and
 //! started again on the same port, to test outages. Also a small MIME reader
 //! for what it received and for the `.eml` files of the file transport.
+// Shared with `tests/browser`, which uses only the server.
+#![allow(dead_code)]
 use std::{
     collections::HashMap,
     path::Path,
@@ -12,7 +14,7 @@ use std::{
 use base64::Engine;
 use tempfile::TempDir;
 
-use crate::helpers::eventually;
+use crate::common::eventually;
 
 pub struct SmtpServer {
     port: u16,

@@ -4,10 +4,16 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod driver;
+#[path = "../api/smtp.rs"]
+mod smtp;
 mod web_client;
 
+mod catalog;
 mod countries;
 mod http;
+mod outbox;
 mod screenshots;
 mod sign_in;
+mod students;
+mod suspensions;
 mod users;

@@ -4,16 +4,133 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::{
-    common::{ADMIN_EMAIL, PASSWORD, spawn_app},
+    common::{ADMIN_EMAIL, PASSWORD, TestApp, eventually, spawn_app},
     driver::Browser,
 };
 
 async fn check(browser: &Browser, path: &str, heading: &str, screenshot: &str) {
+    check_with(browser, path, heading, screenshot, &[]).await;
+}
+
+/// Like [`check`], with form fields that default to today set to a fixed
+/// date first, so that the screenshot is the same on every run.
+async fn check_with(
+    browser: &Browser,
+    path: &str,
+    heading: &str,
+    screenshot: &str,
+    fixed: &[(&str, &str)],
+) {
     browser.goto(path).await;
     browser.expect_heading(heading).await;
     let problems = browser.accessibility_problems().await;
     assert!(problems.is_empty(), "{path}: {problems:?}");
+    // Set without typing, so that no field has the focus or scrolls the page.
+    for (css, value) in fixed {
+        browser
+            .client
+            .execute(
+                "document.querySelector(arguments[0]).value = arguments[1];",
+                vec![json!(css), json!(value)],
+            )
+            .await
+            .expect("set a field");
+    }
     browser.screenshot(screenshot).await;
+}
+
+/// The story the screenshots tell: Pakistan's suspension history, a small
+/// catalog with classes, and students of two countries.
+async fn seed(app: &TestApp, admin: &str) -> i64 {
+    let created = |answer: crate::common::Answer| {
+        assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+        answer.body
+    };
+    created(
+        app.post(
+            admin,
+            "/api/v1/countries/PK/suspensions",
+            json!({"programs": ["ALL"], "exempt_programs": ["IMET"],
+                   "legal_basis": "presidential_decision", "effective_from": "2018-01-04",
+                   "reason": "Security assistance suspended pending action against militant groups."}),
+        )
+        .await,
+    );
+    let imet = created(
+        app.post(
+            admin,
+            "/api/v1/countries/PK/suspensions",
+            json!({"programs": ["IMET"], "legal_basis": "presidential_decision",
+                   "effective_from": "2018-08-01", "reason": "IMET participation suspended."}),
+        )
+        .await,
+    );
+    let answer = app
+        .post(
+            admin,
+            &format!("/api/v1/countries/PK/suspensions/{}/lift", imet["id"]),
+            json!({"lifted_on": "2020-01-03", "reason": "IMET participation restored."}),
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    let courses = [
+        json!({"masl_id": "B171807", "title": "Command and General Staff Officer Course",
+               "school": "Command and General Staff College", "location": "Fort Leavenworth, KS",
+               "category": "pme", "ecl_min": 80, "opi_min": {"listening": "2", "speaking": "2"},
+               "audience": ["officer"], "description": "Ten months of staff officer education."}),
+        json!({"masl_id": "D309012", "title": "Civil-Military Relations",
+               "school": "Defense Institute of International Legal Studies", "location": "Newport, RI",
+               "category": "management", "ecl_min": 70, "e_imet": true,
+               "audience": ["officer", "civilian"]}),
+        json!({"masl_id": "P179003", "title": "Maritime Search and Rescue",
+               "school": "Coast Guard Training Center", "location": "Yorktown, VA",
+               "category": "technical", "ecl_min": 65, "audience": ["officer", "enlisted"]}),
+    ];
+    for course in courses {
+        created(app.post(admin, "/api/v1/courses", course).await);
+    }
+    for (masl_id, start, end, seats) in [
+        ("B171807", "2027-07-26", "2028-06-09", 12),
+        ("D309012", "2027-03-01", "2027-03-19", 20),
+        ("D309012", "2027-09-13", "2027-10-01", 20),
+    ] {
+        app.offering(admin, masl_id, start, end, seats).await;
+    }
+    let mut ids = Vec::new();
+    for (country, given, family, rank, grade) in [
+        ("PK", "Ali", "Raza", "Major", "O-4"),
+        ("PK", "Sana", "Mirza", "Lieutenant Commander", "O-4"),
+        ("JO", "Omar", "Khalil", "Captain", "O-3"),
+    ] {
+        let student = created(
+            app.post(
+                admin,
+                "/api/v1/students",
+                json!({"country_code": country, "given_names": given, "family_name": family,
+                       "date_of_birth": "1988-05-20", "rank": rank, "grade": grade, "service": "army"}),
+            )
+            .await,
+        );
+        ids.push(student["id"].as_i64().expect("id"));
+    }
+    let raza = ids[0];
+    created(
+        app.post(
+            admin,
+            &format!("/api/v1/students/{raza}/tests"),
+            json!({"kind": "ECL", "score": 84, "taken_on": "2026-01-15"}),
+        )
+        .await,
+    );
+    created(
+        app.post(
+            admin,
+            &format!("/api/v1/students/{raza}/vetting"),
+            json!({"status": "cleared", "case_reference": "INV-2026-0042", "decided_on": "2026-01-20"}),
+        )
+        .await,
+    );
+    raza
 }
 
 #[tokio::test]
@@ -59,6 +176,17 @@ async fn main_pages_are_accessible_and_photographed() {
         assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
     }
 
+    let raza = seed(&app, &admin).await;
+    // Every welcome email is sent (to `.eml` files) before the outbox is shown.
+    eventually("the welcome emails to be sent", || async {
+        let answer = app
+            .call(reqwest::Method::GET, "/api/v1/outbox", Some(&admin), None)
+            .await;
+        let items = answer.body["items"].as_array().cloned().unwrap_or_default();
+        Some(()).filter(|()| items.len() == 4 && items.iter().all(|m| m["status"] == "sent"))
+    })
+    .await;
+
     let browser = Browser::open(&app).await;
     check(&browser, "/login", "Sign in", "sign-in").await;
     browser
@@ -77,6 +205,76 @@ async fn main_pages_are_accessible_and_photographed() {
     )
     .await;
     check(&browser, "/no-such-page", "Page not found", "not-found").await;
+    check_with(
+        &browser,
+        "/countries/PK/suspensions/new",
+        "Impose a suspension",
+        "suspension-form",
+        &[("#effective_from", "2026-06-01")],
+    )
+    .await;
+    check(&browser, "/courses", "Course catalog", "catalog").await;
+    check(
+        &browser,
+        "/courses/D309012",
+        "Civil-Military Relations",
+        "course",
+    )
+    .await;
+    check(&browser, "/courses/new", "Add a course", "course-form").await;
+    check(
+        &browser,
+        "/courses/import",
+        "Upload the catalog",
+        "catalog-upload",
+    )
+    .await;
+    let bad_csv = "masl_id,title,school,location,category,audience\n\
+                   B171807,Command and General Staff Officer Course,CGSC,\"Fort Leavenworth, KS\",pme,officer\n\
+                   X12,Naval Staff,NWC,\"Newport, RI\",seamanship,officer\n";
+    browser
+        .client
+        .execute(
+            "document.getElementById('csv').value = arguments[0];",
+            vec![serde_json::Value::String(bad_csv.into())],
+        )
+        .await
+        .expect("paste the CSV");
+    browser.click("main form button[type=submit]").await;
+    browser.expect_heading("Upload the catalog").await;
+    assert!(browser.text(".error-summary").await.contains("line 3"));
+    assert!(browser.accessibility_problems().await.is_empty());
+    browser.screenshot("catalog-upload-errors").await;
+    check(&browser, "/students", "Students", "students").await;
+    check_with(
+        &browser,
+        &format!("/students/{raza}"),
+        "Ali Raza",
+        "student",
+        &[("#taken_on", "2026-06-01"), ("#decided_on", "2026-06-01")],
+    )
+    .await;
+    check(
+        &browser,
+        "/students/new",
+        "Register a student",
+        "student-form",
+    )
+    .await;
+    browser.goto("/outbox").await;
+    browser.expect_heading("Mail outbox").await;
+    let problems = browser.accessibility_problems().await;
+    assert!(problems.is_empty(), "/outbox: {problems:?}");
+    // Queue times differ on every run: show one fixed time in the picture.
+    browser
+        .client
+        .execute(
+            "for (const td of document.querySelectorAll('td[data-label=Queued]')) td.textContent = '2026-06-01 09:00 UTC';",
+            vec![],
+        )
+        .await
+        .expect("fix the queue times");
+    browser.screenshot("outbox").await;
 
     // On a phone, tables become one block per row.
     browser
@@ -85,6 +283,7 @@ async fn main_pages_are_accessible_and_photographed() {
         .await
         .expect("phone-sized window");
     check(&browser, "/users", "Users", "users-phone").await;
+    check(&browser, "/courses", "Course catalog", "catalog-phone").await;
     let header_hidden = browser
         .client
         .execute(

@@ -110,6 +110,42 @@ impl WebClient {
         self.post(path, &fields).await
     }
 
+    /// Posts a `multipart/form-data` body of `(name, file name, content)`
+    /// parts exactly as given (add `csrf_token` yourself), as a browser
+    /// sends a form with a file input.
+    pub async fn post_multipart(
+        &mut self,
+        path: &str,
+        parts: &[(&str, Option<&str>, &str)],
+    ) -> Page {
+        const BOUNDARY: &str = "----imet-test-boundary-7MA4YWxkTrZu0gW";
+        let mut body = String::new();
+        for (name, file_name, content) in parts {
+            body.push_str(&format!("--{BOUNDARY}\r\n"));
+            match file_name {
+                Some(file) => body.push_str(&format!(
+                    "Content-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\n\
+                     Content-Type: text/csv\r\n\r\n"
+                )),
+                None => body.push_str(&format!(
+                    "Content-Disposition: form-data; name=\"{name}\"\r\n\r\n"
+                )),
+            }
+            body.push_str(content);
+            body.push_str("\r\n");
+        }
+        body.push_str(&format!("--{BOUNDARY}--\r\n"));
+        let request = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={BOUNDARY}"),
+            )
+            .body(body);
+        self.send(request).await
+    }
+
     /// Signs in through the sign-in form; panics when refused.
     pub async fn sign_in(&mut self, email: &str, password: &str) {
         self.get("/login").await;

@@ -1,0 +1,154 @@
+//! Catalog CSV (admin upload, everyone downloads) — through
+//! `services::catalog_csv`, as `POST /api/v1/courses/import` and
+//! `GET /api/v1/courses/export` do. The upload is a file, or pasted text.
+use askama::Template;
+use axum::{
+    extract::{Multipart, State, multipart::MultipartRejection},
+    http::{StatusCode, header},
+    response::{IntoResponse, Redirect},
+};
+
+use crate::{
+    app::AppState,
+    error::AppError,
+    services::catalog_csv::{self, COLUMNS, MAX_IMPORT_BYTES},
+    web::{
+        error::{PageError, PageResult, render},
+        forms::FormErrors,
+        layout::Layout,
+        session::{AdminSignedIn, SignedIn},
+    },
+};
+
+#[derive(Template)]
+#[template(path = "pages/courses/import.html")]
+struct ImportPage {
+    layout: Layout,
+    errors: FormErrors,
+    /// The CSV pasted, kept when the upload is refused.
+    pasted: String,
+    columns: String,
+}
+
+async fn import_page(
+    state: &AppState,
+    admin: &SignedIn,
+    pasted: String,
+    errors: FormErrors,
+) -> PageResult {
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = ImportPage {
+        layout: admin
+            .layout(state, "Upload the catalog")
+            .await?
+            .with_errors(!errors.is_empty()),
+        errors,
+        pasted,
+        columns: COLUMNS.join(","),
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+/// `GET /courses/import`
+pub async fn import_form(
+    State(state): State<AppState>,
+    AdminSignedIn(admin): AdminSignedIn,
+) -> PageResult {
+    import_page(&state, &admin, String::new(), FormErrors::default()).await
+}
+
+fn unreadable(err: impl std::fmt::Display, status: StatusCode) -> PageError {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::PayloadTooLarge("The file is larger than 10 MiB.".into()).into()
+    } else {
+        AppError::BadRequest(format!("The upload could not be read: {err}")).into()
+    }
+}
+
+/// `POST /courses/import` (`multipart/form-data`): a `file`, or the CSV
+/// pasted in `csv`. All or nothing; every bad row is listed by line and field.
+pub async fn import(
+    State(state): State<AppState>,
+    AdminSignedIn(admin): AdminSignedIn,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> PageResult {
+    let mut multipart = multipart.map_err(|e| unreadable(&e, e.status()))?;
+    let mut file = None;
+    let mut pasted = String::new();
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| unreadable(&e, e.status()))?
+    {
+        match field.name() {
+            Some("file") => {
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|e| unreadable(&e, e.status()))?;
+                file = Some(bytes).filter(|b| !b.is_empty());
+            }
+            Some("csv") => {
+                pasted = field.text().await.map_err(|e| unreadable(&e, e.status()))?;
+            }
+            _ => {}
+        }
+    }
+    let csv = match file {
+        Some(bytes) => bytes.to_vec(),
+        None if !pasted.trim().is_empty() => pasted.clone().into_bytes(),
+        None => {
+            let errors = FormErrors::form("Choose a CSV file, or paste the CSV.");
+            return import_page(&state, &admin, pasted, errors).await;
+        }
+    };
+    if csv.len() > MAX_IMPORT_BYTES {
+        let errors = FormErrors::form("The file must be at most 10 MiB.");
+        return import_page(&state, &admin, pasted, errors).await;
+    }
+    match catalog_csv::import(&state.db, admin.user.id, &csv).await {
+        Ok(summary) => {
+            admin
+                .flash(
+                    &state,
+                    &format!(
+                        "The catalog is imported: {} created, {} updated, {} unchanged.",
+                        summary.created, summary.updated, summary.unchanged
+                    ),
+                )
+                .await?;
+            Ok(Redirect::to("/courses").into_response())
+        }
+        Err(AppError::InvalidRows(rows)) => {
+            let errors = FormErrors::form_lines(
+                rows.into_iter()
+                    .map(|r| format!("line {}, {}: {}", r.line, r.field, r.message)),
+            );
+            import_page(&state, &admin, pasted, errors).await
+        }
+        Err(AppError::BadRequest(detail) | AppError::PayloadTooLarge(detail)) => {
+            import_page(&state, &admin, pasted, FormErrors::form(detail)).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// `GET /courses/export`: every course, archived ones too, in the import format.
+pub async fn export(State(state): State<AppState>, _signed_in: SignedIn) -> PageResult {
+    let csv = catalog_csv::export(&state.db).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"courses.csv\"",
+            ),
+        ],
+        csv,
+    )
+        .into_response())
+}
