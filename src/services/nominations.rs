@@ -713,6 +713,38 @@ pub async fn create(
     Ok(detail)
 }
 
+/// What a nomination would look like if submitted now: its checks and
+/// estimated cost, computed without storing anything (the nominate form
+/// shows them before the liaison submits).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Preview {
+    pub estimated_cost_cents: i64,
+    pub fiscal_year: i32,
+    pub checks: Vec<Check>,
+}
+
+pub async fn preview(
+    state: &AppState,
+    caller: &CurrentUser,
+    student_id: i32,
+    offering_id: i32,
+    program: Program,
+) -> AppResult<Preview> {
+    let db = &state.db;
+    let student = students::find_visible(db, caller, student_id).await?;
+    let offering = offering::Entity::find_by_id(offering_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::field("offering_id", format!("no offering {offering_id}")))?;
+    let facts = Facts::load(db, student, offering, None).await?;
+    let checks = run_checks(db, state, &facts, program, Utc::now().date_naive()).await?;
+    Ok(Preview {
+        estimated_cost_cents: facts.cost()?,
+        fiscal_year: fiscal_year(facts.offering.start_date),
+        checks,
+    })
+}
+
 /// [`create`] with an `Idempotency-Key`: the first answer (201 and the
 /// nomination) is stored in the transaction that creates it, and replayed for
 /// the same user and key. Returns the status and body to answer.

@@ -265,7 +265,7 @@ pub async fn update(
         let errors = FormErrors::from_fields(errors, OFFERING_LABELS);
         return form_page(&state, &admin, course, form, Some(offering), errors).await;
     }
-    match offerings::update(&state.db, admin.user.id, id, patch).await {
+    match offerings::update(&state, admin.user.id, id, patch).await {
         Ok(updated) => {
             admin
                 .flash(
