@@ -17,6 +17,7 @@ use crate::{
 
 mod catalog;
 mod funding;
+mod nominations;
 mod people;
 
 /// The password of every demo account.
@@ -129,8 +130,9 @@ pub async fn seed(state: &AppState) -> AppResult<bool> {
         token_id: None,
     };
     funding::seed(state, admin.id, today).await?;
-    people::seed_students(state, &officer, today).await?;
+    let students = people::seed_students(state, &officer, today).await?;
     people::seed_pakistan_history(state, &officer).await?;
+    nominations::seed(state, admin.id, &students, today).await?;
     Ok(true)
 }
 

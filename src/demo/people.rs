@@ -154,7 +154,7 @@ pub const STUDENTS: &[DemoStudent] = &[
         service: "navy",
         email: Some("m.santos@navy.example.ph"),
         ecl: Some((83, 45)),
-        opi: None,
+        opi: Some(("2+", "2")),
         training: &[],
         vetting: Some((VettingStatus::Cleared, 25)),
     },

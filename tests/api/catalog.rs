@@ -788,10 +788,15 @@ async fn demo_catalog_is_current_and_searchable() {
     assert!(classes.len() >= 50, "{}", classes.len());
     for class in &classes {
         let start: chrono::NaiveDate = class["start_date"].as_str().unwrap().parse().unwrap();
-        assert!(start > today && start <= horizon, "{class}");
         let tuition = class["tuition_cents"].as_i64().unwrap();
         assert!((500_000..=9_000_000).contains(&tuition), "{class}");
-        assert_eq!(class["status"], "open");
+        if class["status"] == "open" {
+            assert!(start > today && start <= horizon, "{class}");
+        } else {
+            // The one class that already ran, closed, with its completed student.
+            assert_eq!(class["status"], "closed", "{class}");
+            assert!(start <= today && class["seats_taken"] == 1, "{class}");
+        }
     }
     let cgsoc = app.get(&liaison, "/api/v1/courses/B171807").await;
     assert_eq!(cgsoc.body["ecl_min"], 80);

@@ -602,3 +602,68 @@ async fn withdrawing_needs_a_reason_and_frees_the_student_for_a_new_nomination()
         StatusCode::CREATED
     );
 }
+
+#[tokio::test]
+async fn the_demo_tells_the_seed_story_with_nominations_in_every_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = crate::helpers::test_config(&dir).await;
+    config.bootstrap_admin = None;
+    let state = imet::app::prepare(config.clone()).await.unwrap();
+    assert!(imet::demo::seed(&state).await.unwrap());
+    assert!(
+        !imet::demo::seed(&state).await.unwrap(),
+        "a second seed changes nothing"
+    );
+    let url = config.database_url.clone();
+    let app = crate::helpers::spawn_app_with(move |c| c.database_url = url).await;
+    let officer = app
+        .login("officer@imet.example", imet::demo::DEMO_PASSWORD)
+        .await;
+    let all = app.get(&officer, "/api/v1/nominations?limit=200").await;
+    let statuses: std::collections::BTreeSet<String> = all.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["status"].as_str().unwrap().to_owned())
+        .collect();
+    let today = Utc::now().date_naive();
+    let mut expected = vec![
+        "approved",
+        "draft",
+        "on_hold",
+        "rejected",
+        "submitted",
+        "waitlisted",
+        "withdrawn",
+    ];
+    if imet::domain::fiscal_year::fiscal_year(today - Days::new(12))
+        == imet::domain::fiscal_year::fiscal_year(today)
+    {
+        expected.push("completed");
+    }
+    for status in expected {
+        assert!(
+            statuses.contains(status),
+            "{status} missing from {statuses:?}"
+        );
+    }
+    // Pakistan's history answers as SPEC §2 tells it.
+    for (program, on, eligible) in [
+        ("IMET", "2018-03-01", true),
+        ("IMET", "2019-06-01", false),
+        ("FMF", "2019-06-01", false),
+    ] {
+        let answer = app
+            .get(
+                &officer,
+                &format!("/api/v1/countries/PK/eligibility?program={program}&on={on}"),
+            )
+            .await;
+        assert_eq!(answer.body["eligible"], eligible, "{program} {on}");
+    }
+    let liaison = app
+        .login("liaison.pk@imet.example", imet::demo::DEMO_PASSWORD)
+        .await;
+    let students = app.get(&liaison, "/api/v1/students").await;
+    assert!(students.body["items"].as_array().unwrap().len() >= 5);
+}
