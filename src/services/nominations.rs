@@ -539,6 +539,15 @@ pub async fn get<C: ConnectionTrait>(
     detail(db, find_visible(db, caller, id).await?).await
 }
 
+/// The status `action` leads to from the nomination's own; 409
+/// `invalid_transition` when the state machine forbids it.
+fn next_status(n: &nomination::Model, action: Action) -> AppResult<(Status, Status)> {
+    let from: Status = parse(&n.status)?;
+    transition(from, action, None)
+        .map(|to| (from, to))
+        .ok_or_else(|| invalid(from, action))
+}
+
 fn invalid(status: Status, action: Action) -> AppError {
     AppError::conflict(
         ConflictCode::InvalidTransition,
@@ -957,9 +966,7 @@ pub async fn submit(
     let txn = &owned;
     let work: AppResult<()> = async {
         let (n, facts) = load_for_action(txn, caller, id).await?;
-        let from: Status = parse(&n.status)?;
-        let to =
-            transition(from, Action::Submit, None).ok_or_else(|| invalid(from, Action::Submit))?;
+        let (_, to) = next_status(&n, Action::Submit)?;
         let program: Program = parse(&n.program)?;
         let today = Utc::now().date_naive();
         submission_blockers(&facts, program, today)?;
@@ -1002,9 +1009,7 @@ pub async fn approve(
     let txn = &owned;
     let work: AppResult<()> = async {
         let (n, facts) = load_for_action(txn, caller, id).await?;
-        let from: Status = parse(&n.status)?;
-        let to = transition(from, Action::Approve, None)
-            .ok_or_else(|| invalid(from, Action::Approve))?;
+        let (_, to) = next_status(&n, Action::Approve)?;
         let program: Program = parse(&n.program)?;
         let today = Utc::now().date_naive();
         let checks = run_checks(txn, state, &facts, program, today).await?;
@@ -1153,8 +1158,7 @@ async fn decide(
     let txn = &owned;
     let work: AppResult<()> = async {
         let (n, facts) = load_for_action(txn, caller, id).await?;
-        let from: Status = parse(&n.status)?;
-        let to = transition(from, action, None).ok_or_else(|| invalid(from, action))?;
+        let (_, to) = next_status(&n, action)?;
         let now = Utc::now();
         let stored_reason = reason.clone();
         let decided = apply(
@@ -1222,9 +1226,7 @@ async fn withdraw_in(
     reason: &str,
     actor: Option<i32>,
 ) -> AppResult<()> {
-    let from: Status = parse(&n.status)?;
-    let to =
-        transition(from, Action::Withdraw, None).ok_or_else(|| invalid(from, Action::Withdraw))?;
+    let (from, to) = next_status(n, Action::Withdraw)?;
     let today = Utc::now().date_naive();
     let held_seat = from == Status::Approved
         || n.held_from.as_deref() == Some(Status::Approved.as_str()) && from == Status::OnHold;
@@ -1355,9 +1357,7 @@ pub async fn complete(
     let txn = &owned;
     let work: AppResult<()> = async {
         let (n, facts) = load_for_action(txn, caller, id).await?;
-        let from: Status = parse(&n.status)?;
-        let to = transition(from, Action::Complete, None)
-            .ok_or_else(|| invalid(from, Action::Complete))?;
+        let (_, to) = next_status(&n, Action::Complete)?;
         let today = Utc::now().date_naive();
         if today <= facts.offering.end_date {
             return Err(AppError::conflict(
