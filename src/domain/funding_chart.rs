@@ -42,7 +42,7 @@ pub fn committed_by_month(fy: i32, commitments: &[(NaiveDate, i64)]) -> [i64; 12
 pub const WIDTH: i64 = 600;
 pub const HEIGHT: i64 = 240;
 /// Room on the left for the amounts and at the bottom for the months.
-pub const LEFT: i64 = 90;
+pub const LEFT: i64 = 150;
 pub const BOTTOM: i64 = 30;
 const TOP: i64 = 10;
 
