@@ -139,7 +139,8 @@ mod tests {
 
     #[test]
     fn commitments_accumulate_month_by_month() {
-        let cases: [(&[(NaiveDate, i64)], [i64; 12]); 4] = [
+        type Case<'a> = (&'a [(NaiveDate, i64)], [i64; 12]);
+        let cases: [Case; 4] = [
             (&[], [0; 12]),
             (
                 &[(day(2025, 11, 5), 100), (day(2025, 11, 30), 50)],

@@ -3,6 +3,7 @@
 //! (summed over programs). A liaison's chart holds only their country.
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::{
@@ -11,6 +12,9 @@ use crate::{
     entities::{allocation, nomination},
     error::AppResult,
 };
+
+/// A commitment as read: country, decided at, updated at, cents.
+type CommitmentRow = (String, Option<DateTime<Utc>>, DateTime<Utc>, i64);
 
 /// One country's series.
 #[derive(Clone, Debug)]
@@ -48,12 +52,7 @@ pub async fn committed_vs_allocated<C: ConnectionTrait>(
     for a in allocations.all(db).await? {
         *allocated.entry(a.country_code).or_default() += a.allocated_cents;
     }
-    let rows: Vec<(
-        String,
-        Option<chrono::DateTime<chrono::Utc>>,
-        chrono::DateTime<chrono::Utc>,
-        i64,
-    )> = commitments.into_tuple().all(db).await?;
+    let rows: Vec<CommitmentRow> = commitments.into_tuple().all(db).await?;
     let mut by_country: BTreeMap<String, Vec<_>> = BTreeMap::new();
     for (code, decided_at, updated_at, cents) in rows {
         let day = decided_at.unwrap_or(updated_at).date_naive();

@@ -409,9 +409,7 @@ pub async fn transfer(
     validate_into(&new, &mut checked);
     if let AppError::Validation(renamed) = rename_fields(AppError::Validation(checked), &names) {
         for (field, messages) in renamed {
-            if !fields.contains_key(&field) {
-                fields.insert(field, messages);
-            }
+            fields.entry(field).or_insert(messages);
         }
     }
     let outcome = if fields.is_empty() {
