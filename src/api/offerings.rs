@@ -63,6 +63,7 @@ async fn list_offerings(
     }
     let filter = OfferingFilter {
         course,
+        course_text: None,
         from: q.from,
         to: q.to,
         status: q.status,

@@ -6,6 +6,7 @@ pub mod country_code;
 pub mod course;
 pub mod fiscal_year;
 pub mod funding;
+pub mod funding_chart;
 pub mod ilr;
 pub mod masl;
 pub mod nomination;

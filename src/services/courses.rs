@@ -614,6 +614,15 @@ fn escape_like(text: &str) -> String {
     out
 }
 
+/// Courses whose MASL id starts with `q`, or whose title or school holds it; any case.
+pub fn text_matches(q: &str) -> Condition {
+    let text = escape_like(q);
+    Condition::any()
+        .add(like_ci(course::Column::MaslId, format!("{text}%")))
+        .add(like_ci(course::Column::Title, format!("%{text}%")))
+        .add(like_ci(course::Column::School, format!("%{text}%")))
+}
+
 /// Courses in MASL id order, filtered.
 pub async fn list<C: ConnectionTrait>(
     db: &C,
@@ -623,13 +632,7 @@ pub async fn list<C: ConnectionTrait>(
 ) -> AppResult<Page<CourseView>> {
     let mut query = course::Entity::find().order_by_asc(course::Column::MaslId);
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        let text = escape_like(q);
-        query = query.filter(
-            Condition::any()
-                .add(like_ci(course::Column::MaslId, format!("{text}%")))
-                .add(like_ci(course::Column::Title, format!("%{text}%")))
-                .add(like_ci(course::Column::School, format!("%{text}%"))),
-        );
+        query = query.filter(text_matches(q));
     }
     if let Some(category) = filter.category {
         query = query.filter(course::Column::Category.eq(category.as_str()));

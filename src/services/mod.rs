@@ -6,6 +6,7 @@ pub mod auth;
 pub mod catalog_csv;
 pub mod countries;
 pub mod courses;
+pub mod funding_chart;
 pub mod funding_report;
 pub mod idempotency;
 pub mod nominations;

@@ -345,6 +345,8 @@ pub async fn update(
 pub struct OfferingFilter {
     /// Classes of this course.
     pub course: Option<MaslId>,
+    /// Classes of the courses matching this text (MASL id prefix, title or school).
+    pub course_text: Option<String>,
     /// Classes starting on or after this date.
     pub from: Option<NaiveDate>,
     /// Classes starting on or before this date.
@@ -377,6 +379,21 @@ pub async fn list<C: ConnectionTrait>(
             });
         };
         query = query.filter(offering::Column::CourseId.eq(course_id));
+    }
+    if let Some(text) = filter
+        .course_text
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        let course_ids: Vec<i32> = course::Entity::find()
+            .select_only()
+            .column(course::Column::Id)
+            .filter(courses::text_matches(text))
+            .into_tuple()
+            .all(db)
+            .await?;
+        query = query.filter(offering::Column::CourseId.is_in(course_ids));
     }
     if let Some(from) = filter.from {
         query = query.filter(offering::Column::StartDate.gte(from));

@@ -1,20 +1,53 @@
-//! `/`: the overview of each role — the pages it may open, and for a
-//! liaison their country with today's status per program and any
-//! suspension in effect.
+//! `/`: the overview of each role — the pages it may open; for a liaison
+//! their country with today's status per program and any suspension in
+//! effect, the funding left this fiscal year and their nominations by
+//! status; for program officers and admins, how many nominations await review.
 use askama::Template;
 use axum::extract::State;
+use chrono::Utc;
 
 use crate::{
     app::AppState,
-    services::countries::{self, CountryView},
+    domain::{fiscal_year::fiscal_year, nomination::Status},
+    services::{
+        allocations::{self, AllocationFilter, AllocationView},
+        countries::{self, CountryView},
+        nominations::{self, NominationFilter},
+        pagination::MAX_LIMIT,
+    },
     web::{
         countries::CountryStatus,
         error::{PageResult, render},
-        format::dollars,
+        format::{Tag, dollars},
         layout::{Layout, NavItem},
+        nominations::NominationRow,
         session::SignedIn,
     },
 };
+
+/// A liaison's allocation this fiscal year, in dollars.
+struct FundingRow {
+    allocation: AllocationView,
+    allocated: String,
+    committed: String,
+    available: String,
+}
+
+/// A liaison's nominations of one status.
+struct StatusGroup {
+    tag: Tag,
+    rows: Vec<NominationRow>,
+}
+
+/// What a liaison's dashboard shows of their country.
+struct LiaisonOverview {
+    country: CountryView,
+    travel: String,
+    status: CountryStatus,
+    fiscal_year: i32,
+    funding: Vec<FundingRow>,
+    groups: Vec<StatusGroup>,
+}
 
 #[derive(Template)]
 #[template(path = "pages/dashboard.html")]
@@ -22,8 +55,10 @@ struct DashboardPage {
     layout: Layout,
     /// The role's pages other than this one.
     cards: Vec<NavItem>,
-    /// A liaison's country, its travel estimate and its status.
-    country: Option<(CountryView, String, CountryStatus)>,
+    liaison: Option<LiaisonOverview>,
+    /// Staff: how many nominations are submitted and await a decision
+    /// (`None` for a liaison).
+    awaiting_review: Option<usize>,
 }
 
 pub async fn show(State(state): State<AppState>, signed_in: SignedIn) -> PageResult {
@@ -34,18 +69,82 @@ pub async fn show(State(state): State<AppState>, signed_in: SignedIn) -> PageRes
         .filter(|i| i.href != "/")
         .cloned()
         .collect();
-    let country = match signed_in.user.country_scope() {
+    let user = &signed_in.user;
+    let liaison = match user.country_scope() {
         Some(code) => {
-            let detail = countries::detail(&state.db, &signed_in.user, code).await?;
-            let status = CountryStatus::of(&detail);
-            let travel = dollars(detail.country.travel_estimate_cents);
-            Some((detail.country, travel, status))
+            let detail = countries::detail(&state.db, user, code).await?;
+            let fy = fiscal_year(Utc::now().date_naive());
+            let funding = allocations::list(
+                &state.db,
+                user,
+                AllocationFilter {
+                    fiscal_year: Some(fy),
+                    ..Default::default()
+                },
+                MAX_LIMIT,
+                None,
+            )
+            .await?
+            .items
+            .into_iter()
+            .map(|allocation| FundingRow {
+                allocated: dollars(allocation.allocated_cents),
+                committed: dollars(allocation.committed_cents),
+                available: dollars(allocation.available_cents),
+                allocation,
+            })
+            .collect();
+            let mine = nominations::list(
+                &state.db,
+                user,
+                NominationFilter::default(),
+                MAX_LIMIT,
+                None,
+            )
+            .await?
+            .items;
+            let mut groups: Vec<StatusGroup> = Status::ALL
+                .into_iter()
+                .map(|status| StatusGroup {
+                    tag: Tag::nomination(status),
+                    rows: Vec::new(),
+                })
+                .collect();
+            for n in mine {
+                if let Some(i) = Status::ALL.iter().position(|s| *s == n.status) {
+                    groups[i].rows.push(NominationRow::from(n));
+                }
+            }
+            groups.retain(|g| !g.rows.is_empty());
+            Some(LiaisonOverview {
+                status: CountryStatus::of(&detail),
+                travel: dollars(detail.country.travel_estimate_cents),
+                country: detail.country,
+                fiscal_year: fy,
+                funding,
+                groups,
+            })
         }
         None => None,
+    };
+    let awaiting_review = if user.role.is_staff() {
+        let filter = NominationFilter {
+            status: Some(Status::Submitted),
+            ..Default::default()
+        };
+        Some(
+            nominations::list(&state.db, user, filter, MAX_LIMIT, None)
+                .await?
+                .items
+                .len(),
+        )
+    } else {
+        None
     };
     Ok(render(&DashboardPage {
         layout,
         cards,
-        country,
+        liaison,
+        awaiting_review,
     }))
 }

@@ -1,7 +1,9 @@
 //! How values are shown on pages and read back from forms.
 use chrono::NaiveDate;
 
-use crate::domain::{offering_status::OfferingStatus, vetting::VettingStatus};
+use crate::domain::{
+    checks::Check, nomination::Status, offering_status::OfferingStatus, vetting::VettingStatus,
+};
 
 /// A status tag: a short label on a colour (`templates/macros.html`, `tag`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,6 +51,29 @@ impl Tag {
             Self::new("Active", "green")
         } else {
             Self::new("Archived", "grey")
+        }
+    }
+
+    /// A nomination's status.
+    pub fn nomination(status: Status) -> Self {
+        let colour = match status {
+            Status::Draft | Status::Withdrawn => "grey",
+            Status::Submitted => "blue",
+            Status::Waitlisted => "yellow",
+            Status::Approved | Status::Completed => "green",
+            Status::Rejected | Status::OnHold => "red",
+        };
+        Self::new(status.label(), colour)
+    }
+
+    /// A nomination check's outcome: passed, waived or failed.
+    pub fn check(check: &Check) -> Self {
+        if check.passed {
+            Self::new("Pass", "green")
+        } else if check.waived {
+            Self::new("Waived", "yellow")
+        } else {
+            Self::new("Fail", "red")
         }
     }
 
@@ -138,6 +163,11 @@ pub fn link_with_query(path: &str, params: &[(&str, &str)]) -> String {
     } else {
         format!("{path}?{query}")
     }
+}
+
+/// A moment as pages show it: `2026-06-01 09:00 UTC`.
+pub fn moment(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
 /// A wait in words: `45` → `45 seconds`, `600` → `10 minutes`.

@@ -130,6 +130,26 @@ impl FormErrors {
     }
 }
 
+/// The service's field names renamed to the form's (`from` → `to`), for a
+/// page with several forms whose fields must have distinct ids.
+pub fn rename_fields(err: AppError, names: &[(&str, &str)]) -> AppError {
+    match err {
+        AppError::Validation(fields) => AppError::Validation(
+            fields
+                .into_iter()
+                .map(|(field, messages)| {
+                    let renamed = names
+                        .iter()
+                        .find(|(from, _)| *from == field)
+                        .map_or(field, |(_, to)| (*to).to_owned());
+                    (renamed, messages)
+                })
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
 /// One option of a select, or one checkbox of a group.
 #[derive(Clone, Debug)]
 pub struct Choice {

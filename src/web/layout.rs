@@ -31,6 +31,16 @@ pub fn nav_items(user: &CurrentUser, path: &str) -> Vec<NavItem> {
                 "Students",
                 "Register your country's students, their English tests and prior training.",
             ));
+            items.push((
+                "/nominations".into(),
+                "Nominations",
+                "Nominate students to classes, see their checks and cost, follow the decisions.",
+            ));
+            items.push((
+                "/funding".into(),
+                "Funding",
+                "Your country's allocations this fiscal year: committed, available, frozen.",
+            ));
         }
         Role::ProgramOfficer => {
             items.push((
@@ -43,6 +53,16 @@ pub fn nav_items(user: &CurrentUser, path: &str) -> Vec<NavItem> {
                 "Students",
                 "Every country's students, their English tests and Leahy vetting.",
             ));
+            items.push((
+                "/nominations".into(),
+                "Review queue",
+                "Submitted nominations, oldest first, with their checks: approve, reject, waitlist, waive.",
+            ));
+            items.push((
+                "/funding".into(),
+                "Funding",
+                "Allocations, transfers, a chart per country and the funding report.",
+            ));
         }
         Role::Admin => {
             items.push((
@@ -54,6 +74,16 @@ pub fn nav_items(user: &CurrentUser, path: &str) -> Vec<NavItem> {
                 "/students".into(),
                 "Students",
                 "Every country's students, their English tests and Leahy vetting.",
+            ));
+            items.push((
+                "/nominations".into(),
+                "Nominations",
+                "Every nomination with its checks: nominate, review and decide.",
+            ));
+            items.push((
+                "/funding".into(),
+                "Funding",
+                "Allocations, transfers, a chart per country and the funding report.",
             ));
         }
     }

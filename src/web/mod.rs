@@ -3,6 +3,7 @@
 //! askama template from `templates/`.
 //!
 //! Adding a page: write a handler taking [`session::SignedIn`] (or
+//! [`session::StaffSignedIn`], [`session::NominatorSignedIn`],
 //! [`session::AdminSignedIn`]) and a view struct holding a [`layout::Layout`]
 //! (built with `SignedIn::layout`), with a template under `templates/pages/`
 //! that extends `base.html`; route it below; and list it in
@@ -27,7 +28,9 @@ pub mod dashboard;
 pub mod error;
 pub mod format;
 pub mod forms;
+pub mod funding;
 pub mod layout;
+pub mod nominations;
 pub mod offerings;
 pub mod outbox;
 pub mod session;
@@ -91,6 +94,23 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/students/{id}/edit", get(students::edit_form))
         .route("/students/{id}/tests", post(students::add_test))
         .route("/students/{id}/vetting", post(students::add_vetting))
+        .route(
+            "/nominations",
+            get(nominations::list).post(nominations::create),
+        )
+        .route("/nominations/new", get(nominations::new_form))
+        .route("/nominations/{id}", get(nominations::show))
+        .route("/nominations/{id}/submit", post(nominations::submit))
+        .route("/nominations/{id}/approve", post(nominations::approve))
+        .route("/nominations/{id}/reject", post(nominations::reject))
+        .route("/nominations/{id}/waitlist", post(nominations::waitlist))
+        .route("/nominations/{id}/withdraw", post(nominations::withdraw))
+        .route("/nominations/{id}/complete", post(nominations::complete))
+        .route("/nominations/{id}/waivers", post(nominations::waive))
+        .route("/funding", get(funding::show))
+        .route("/funding/report.csv", get(funding::report_csv))
+        .route("/funding/allocations", post(funding::set_allocation))
+        .route("/funding/transfers", post(funding::transfer))
         .route("/outbox", get(outbox::list))
         .route("/outbox/{id}/retry", post(outbox::retry))
         .layer(middleware::from_fn_with_state(state, session::load))

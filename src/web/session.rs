@@ -244,6 +244,23 @@ impl FromRequestParts<AppState> for StaffSignedIn {
     }
 }
 
+/// A signed-in country liaison or admin, who may nominate; a program
+/// officer gets the 403 page.
+pub struct NominatorSignedIn(pub SignedIn);
+
+impl FromRequestParts<AppState> for NominatorSignedIn {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        let signed_in = SignedIn::from_request_parts(parts, state).await?;
+        if matches!(signed_in.user.role, Role::CountryLiaison | Role::Admin) {
+            Ok(Self(signed_in))
+        } else {
+            Err(AppError::Forbidden.into())
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::same_token;

@@ -10,7 +10,9 @@ mod web_client;
 
 mod catalog;
 mod countries;
+mod funding;
 mod http;
+mod nominations;
 mod outbox;
 mod screenshots;
 mod sign_in;
