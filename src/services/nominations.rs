@@ -24,7 +24,7 @@ use crate::{
         checks::{Check, CheckName, unmet_for_approval},
         cost::{Prices, Withdrawal, WithdrawalCause, estimated_cost, withdrawal_penalty},
         fiscal_year::fiscal_year,
-        nomination::{Action, Priority, Status, transition},
+        nomination::{Action, Priority, Status, transition, waitlist_key},
         offering_status::OfferingStatus,
         proficiency::{EnglishMinimums, LatestScores, Windows, english_check},
         program::{Program, dependencies},
@@ -1304,15 +1304,19 @@ pub async fn promote_head(
     offering_id: i32,
     actor: Option<i32>,
 ) -> AppResult<Option<i32>> {
-    let head = nomination::Entity::find()
+    let waitlisted = nomination::Entity::find()
         .filter(nomination::Column::OfferingId.eq(offering_id))
         .filter(nomination::Column::Status.eq(Status::Waitlisted.as_str()))
-        .order_by_asc(nomination::Column::Priority)
-        .order_by_asc(nomination::Column::SubmittedAt)
-        .order_by_asc(nomination::Column::Id)
-        .one(txn)
+        .all(txn)
         .await?;
-    let Some(head) = head else {
+    let mut head = None;
+    for n in waitlisted {
+        let key = waitlist_key(parse(&n.priority)?, n.submitted_at, n.id);
+        if head.as_ref().is_none_or(|(best, _)| key < *best) {
+            head = Some((key, n));
+        }
+    }
+    let Some((_, head)) = head else {
         return Ok(None);
     };
     let promoted = apply(
