@@ -1015,6 +1015,13 @@ pub async fn approve(
         let checks = run_checks(txn, state, &facts, program, today).await?;
         let unmet = unmet_for_approval(&checks);
         if !unmet.is_empty() {
+            // The refusal keeps the checks it was decided on, for the nomination's page.
+            nomination::Entity::update_many()
+                .col_expr(nomination::Column::Checks, Expr::value(json!(checks)))
+                .col_expr(nomination::Column::ChecksAt, Expr::value(Utc::now()))
+                .filter(nomination::Column::Id.eq(n.id))
+                .exec(txn)
+                .await?;
             return Err(AppError::Conflict {
                 code: ConflictCode::ChecksUnmet,
                 detail: format!(
@@ -1055,8 +1062,20 @@ pub async fn approve(
         notify_decision(txn, state, &facts, &approved, "approved", None).await
     }
     .await;
-    work?;
-    finish(state, owned, id).await
+    match work {
+        // Nothing but the refreshed checks was written: keep them.
+        Err(
+            refusal @ AppError::Conflict {
+                code: ConflictCode::ChecksUnmet,
+                ..
+            },
+        ) => {
+            owned.commit().await?;
+            Err(refusal)
+        }
+        Err(other) => Err(other),
+        Ok(()) => finish(state, owned, id).await,
+    }
 }
 
 fn allocation_key(n: &nomination::Model) -> AppResult<AllocationKey> {

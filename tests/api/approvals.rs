@@ -154,10 +154,35 @@ async fn refusals_come_in_order_checks_then_seats_then_funds() {
     )
     .await;
     let third = submitted(&app, &w, third_student, w.offering).await;
+    // Vetting is decided after submission: the approval sees the denial.
+    let denied = json!({"status": "denied", "case_reference": "INV-9", "decided_on": Utc::now().date_naive()});
+    app.post(
+        &w.c.officer,
+        &format!("/api/v1/students/{third_student}/vetting"),
+        denied,
+    )
+    .await;
     let unmet = act(&app, &w.c.officer, third, "approve", json!({})).await;
     assert_eq!(unmet.status, StatusCode::CONFLICT);
     assert_eq!(unmet.body["code"], "checks_unmet");
     assert_eq!(unmet.body["unmet"], json!(["english", "vetting"]));
+    // The nomination keeps the checks its refusal was decided on.
+    let stored = app
+        .get(&w.c.officer, &format!("/api/v1/nominations/{third}"))
+        .await;
+    assert_eq!(stored.body["checks"], unmet.body["checks"]);
+    let vetting = unmet.body["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "vetting")
+        .unwrap()
+        .clone();
+    assert!(
+        vetting["detail"].as_str().unwrap().contains("denied"),
+        "{vetting}"
+    );
+    assert_eq!(stored.body["status"], "submitted");
     // English can be waived; vetting cannot.
     act(
         &app,
