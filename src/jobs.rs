@@ -2,7 +2,7 @@
 //! were lifted today, withdraws on-hold nominations whose class started, and
 //! warns liaisons of ECL scores that expire before an approved class starts.
 //! Every step is idempotent, so several instances may run it.
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use crate::{
@@ -15,7 +15,7 @@ use crate::{
         self,
         templates::{EclExpiry, NominationFacts},
     },
-    services::{countries, nominations, students},
+    services::{countries, nominations, students, suspensions},
 };
 
 /// What one run changed.
@@ -29,7 +29,13 @@ pub struct DailyReport {
     pub ecl_warnings: usize,
 }
 
+/// Runs the daily job for today (UTC).
 pub async fn run_daily(state: &AppState) -> AppResult<DailyReport> {
+    run_daily_on(state, Utc::now().date_naive()).await
+}
+
+/// Runs the daily job as of `day`.
+pub async fn run_daily_on(state: &AppState, day: NaiveDate) -> AppResult<DailyReport> {
     let mut report = DailyReport::default();
     let countries: Vec<String> = suspension::Entity::find()
         .select_only()
@@ -38,26 +44,59 @@ pub async fn run_daily(state: &AppState) -> AppResult<DailyReport> {
         .into_tuple()
         .all(&state.db)
         .await?;
-    for country in countries {
+    for code in countries {
         let txn = db::write_txn(&state.db).await?;
-        report.holds_changed += nominations::apply_suspensions(&txn, &country, None)
-            .await?
-            .len();
+        let affected = nominations::apply_suspensions(&txn, &code, None, day).await?;
+        if !affected.is_empty() {
+            report.holds_changed += affected.len();
+            announce_due(&txn, state, &code, day, affected).await?;
+        }
         txn.commit().await?;
     }
-    report.withdrawn = nominations::withdraw_started_holds(state).await?;
-    report.ecl_warnings = warn_ecl_expiry(state).await?;
-    if report.ecl_warnings > 0 {
+    report.withdrawn = nominations::withdraw_started_holds(state, day).await?;
+    report.ecl_warnings = warn_ecl_expiry(state, day).await?;
+    if report.holds_changed + report.ecl_warnings > 0 {
         state.mailer.wake();
     }
     Ok(report)
 }
 
+/// Emails what a suspension falling due on `day` changed: the one that took
+/// effect or ended that day (else the country's latest).
+async fn announce_due(
+    txn: &sea_orm::DatabaseTransaction,
+    state: &AppState,
+    code: &str,
+    day: NaiveDate,
+    affected: Vec<nominations::AffectedNomination>,
+) -> AppResult<()> {
+    let history = suspensions::history(txn, code).await?;
+    let (suspension, change) = history
+        .iter()
+        .rev()
+        .find_map(|s| {
+            if s.row.lifted_on == Some(day) {
+                Some((s, "ended"))
+            } else if s.row.effective_from == day {
+                Some((s, "took effect"))
+            } else {
+                None
+            }
+        })
+        .or_else(|| history.last().map(|s| (s, "applied")))
+        .ok_or_else(|| {
+            AppError::Internal(anyhow::anyhow!(
+                "holds changed in {code} without a suspension"
+            ))
+        })?;
+    let country = countries::find(txn, code).await?;
+    suspensions::notify(txn, state, &country, &suspension.view(), change, affected).await
+}
+
 /// Queues, once per nomination, a warning to the country's liaisons when the
 /// student's latest ECL score stops being valid before an approved class
 /// that requires one starts.
-async fn warn_ecl_expiry(state: &AppState) -> AppResult<usize> {
-    let today = Utc::now().date_naive();
+async fn warn_ecl_expiry(state: &AppState, today: NaiveDate) -> AppResult<usize> {
     let txn = db::write_txn(&state.db).await?;
     let approved = nomination::Entity::find()
         .filter(nomination::Column::Status.eq(Status::Approved.as_str()))

@@ -216,9 +216,12 @@ pub async fn release<C: ConnectionTrait>(db: &C, key: &AllocationKey, cents: i64
 }
 
 /// Sets `frozen` on each of the country's allocations from the suspensions
-/// in effect today for its program.
-pub async fn refresh_frozen<C: ConnectionTrait>(db: &C, country: &str) -> AppResult<()> {
-    let today = Utc::now().date_naive();
+/// in effect on `today` for its program.
+pub async fn refresh_frozen<C: ConnectionTrait>(
+    db: &C,
+    country: &str,
+    today: NaiveDate,
+) -> AppResult<()> {
     let history = suspensions::history(db, country).await?;
     for program in [Program::Imet, Program::Fmf] {
         let frozen = frozen_by(&history, program, today);

@@ -1532,14 +1532,15 @@ async fn release_hold<C: ConnectionTrait>(
 pub use crate::mail::templates::AffectedNomination;
 
 /// Puts on hold the country's submitted, waitlisted and approved nominations
-/// that a suspension in effect today blocks (unless waived), and releases
-/// on-hold ones nothing blocks any more. Idempotent; returns what changed.
+/// that a suspension in effect on `today` blocks (unless waived), and
+/// releases on-hold ones nothing blocks any more. Idempotent; returns what
+/// changed.
 pub async fn apply_suspensions(
     txn: &DatabaseTransaction,
     country: &str,
     actor: Option<i32>,
+    today: NaiveDate,
 ) -> AppResult<Vec<AffectedNomination>> {
-    let today = Utc::now().date_naive();
     let history = suspensions::history(txn, country).await?;
     let candidates = nomination::Entity::find()
         .filter(nomination::Column::CountryCode.eq(country))
@@ -1598,14 +1599,13 @@ pub async fn apply_suspensions(
             to: to.label().to_owned(),
         });
     }
-    allocations::refresh_frozen(txn, country).await?;
+    allocations::refresh_frozen(txn, country, today).await?;
     Ok(affected)
 }
 
 /// Withdraws, without penalty, every on-hold nomination whose class has
-/// started (cause `suspension`). Returns how many.
-pub async fn withdraw_started_holds(state: &AppState) -> AppResult<usize> {
-    let today = Utc::now().date_naive();
+/// started by `today` (cause `suspension`). Returns how many.
+pub async fn withdraw_started_holds(state: &AppState, today: NaiveDate) -> AppResult<usize> {
     let txn = db::write_txn(&state.db).await?;
     let held = nomination::Entity::find()
         .filter(nomination::Column::Status.eq(Status::OnHold.as_str()))

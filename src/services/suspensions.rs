@@ -22,7 +22,10 @@ use crate::{
     },
     entities::{country, suspension},
     error::{AppError, AppResult, ConflictCode},
-    mail::{self, templates::SuspensionChanged},
+    mail::{
+        self,
+        templates::{AffectedNomination, SuspensionChanged},
+    },
     services::{
         audit::{self, Change, snapshot},
         countries, nominations,
@@ -260,7 +263,23 @@ async fn announce(
     view: &SuspensionView,
     change: &str,
 ) -> AppResult<()> {
-    let affected = nominations::apply_suspensions(txn, &country.code, Some(actor.id)).await?;
+    let today = Utc::now().date_naive();
+    let affected =
+        nominations::apply_suspensions(txn, &country.code, Some(actor.id), today).await?;
+    notify(txn, state, country, view, change, affected).await
+}
+
+/// Emails a country's liaisons and the program officers that `view`
+/// changed (`imposed`, `lifted`, `took effect`, `ended`), listing the
+/// nominations it put on hold or released.
+pub async fn notify(
+    txn: &DatabaseTransaction,
+    state: &AppState,
+    country: &country::Model,
+    view: &SuspensionView,
+    change: &str,
+    affected: Vec<AffectedNomination>,
+) -> AppResult<()> {
     let programs = if view.programs == ["ALL"] && !view.exempt_programs.is_empty() {
         format!("ALL except {}", view.exempt_programs.join(", "))
     } else {

@@ -721,3 +721,94 @@ async fn everyone_who_needs_to_know_is_emailed() {
             .any(|s| s.contains("suspension imposed"))
     );
 }
+
+#[tokio::test]
+async fn suspensions_dated_ahead_act_on_their_day_through_the_daily_job() {
+    let smtp = SmtpServer::start().await;
+    let app = spawn_app_with(|c| c.smtp_url = Some(smtp.url())).await;
+    let w = world(&app, 5).await;
+    let id = submitted(&app, &w, w.student, w.offering).await;
+    let path = format!("/api/v1/nominations/{id}");
+    let today = Utc::now().date_naive();
+    let tomorrow = today + Days::new(1);
+    app.post(&w.c.officer, "/api/v1/countries/PK/suspensions", json!({"programs": ["IMET"], "legal_basis": "coup_7008", "reason": "coup", "effective_from": tomorrow}))
+        .await;
+    assert_eq!(
+        app.get(&w.c.officer, &path).await.body["status"],
+        "submitted",
+        "not in effect yet"
+    );
+    assert_eq!(
+        imet::jobs::run_daily_on(&app.state, today)
+            .await
+            .unwrap()
+            .holds_changed,
+        0
+    );
+    let due = imet::jobs::run_daily_on(&app.state, tomorrow)
+        .await
+        .unwrap();
+    assert_eq!(due.holds_changed, 1);
+    assert_eq!(app.get(&w.c.officer, &path).await.body["status"], "on_hold");
+    let took_effect = crate::helpers::eventually("the took-effect email", || async {
+        smtp.messages_to("liaison.pk@test.example")
+            .into_iter()
+            .find(|m| m.email.header("subject").contains("suspension took effect"))
+    })
+    .await;
+    assert!(
+        took_effect.email.text.contains(&format!("#{id}")),
+        "{}",
+        took_effect.email.text
+    );
+}
+
+#[tokio::test]
+async fn a_lift_dated_ahead_releases_holds_on_its_day() {
+    let smtp = SmtpServer::start().await;
+    let app = spawn_app_with(|c| c.smtp_url = Some(smtp.url())).await;
+    let w = world(&app, 5).await;
+    let id = submitted(&app, &w, w.student, w.offering).await;
+    let path = format!("/api/v1/nominations/{id}");
+    let today = Utc::now().date_naive();
+    let suspension = app
+        .post(&w.c.officer, "/api/v1/countries/PK/suspensions", json!({"programs": ["IMET"], "legal_basis": "coup_7008", "reason": "coup", "effective_from": today}))
+        .await;
+    assert_eq!(app.get(&w.c.officer, &path).await.body["status"], "on_hold");
+    let lift_day = today + Days::new(3);
+    let lifted = app
+        .post(
+            &w.c.officer,
+            &format!(
+                "/api/v1/countries/PK/suspensions/{}/lift",
+                suspension.body["id"]
+            ),
+            json!({"lifted_on": lift_day, "reason": "elections scheduled"}),
+        )
+        .await;
+    assert_eq!(lifted.status, StatusCode::OK, "{}", lifted.body);
+    assert_eq!(
+        app.get(&w.c.officer, &path).await.body["status"],
+        "on_hold",
+        "still in effect until the lift day"
+    );
+    let due = imet::jobs::run_daily_on(&app.state, lift_day)
+        .await
+        .unwrap();
+    assert_eq!(due.holds_changed, 1);
+    assert_eq!(
+        app.get(&w.c.officer, &path).await.body["status"],
+        "submitted"
+    );
+    let ended = crate::helpers::eventually("the ended email", || async {
+        smtp.messages_to("officer@test.example")
+            .into_iter()
+            .find(|m| m.email.header("subject").contains("suspension ended"))
+    })
+    .await;
+    assert!(
+        ended.email.text.contains("On hold -> Submitted"),
+        "{}",
+        ended.email.text
+    );
+}
