@@ -136,10 +136,7 @@ async fn warn_ecl_expiry(state: &AppState, today: NaiveDate) -> AppResult<usize>
         let email = EclExpiry {
             n: NominationFacts {
                 id: n.id,
-                student: format!(
-                    "{} {} {}",
-                    student.rank, student.given_names, student.family_name
-                ),
+                student: nominations::student_name(&student),
                 country: format!("{} ({})", country.name, country.code),
                 course: format!("{} {}", course.masl_id, course.title),
                 start_date: class.start_date,

@@ -266,7 +266,8 @@ async fn offering_course<C: ConnectionTrait>(
         })
 }
 
-fn student_name(s: &student::Model) -> String {
+/// How emails and pages name a student: rank, given names, family name.
+pub fn student_name(s: &student::Model) -> String {
     format!("{} {} {}", s.rank, s.given_names, s.family_name)
 }
 
