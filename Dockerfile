@@ -6,6 +6,7 @@ COPY migration migration
 COPY src src
 COPY templates templates
 COPY static static
+COPY benches benches
 RUN cargo build --release --locked && strip target/release/imet
 
 FROM debian:bookworm-slim
