@@ -9,12 +9,9 @@ use crate::{
     app::AppState,
     db,
     domain::{nomination::Status, proficiency::valid_through, role::Role},
-    entities::{course, nomination, offering, student, suspension},
+    entities::{course, nomination, offering, suspension},
     error::{AppError, AppResult},
-    mail::{
-        self,
-        templates::{EclExpiry, NominationFacts},
-    },
+    mail::{self, templates::EclExpiry},
     services::{countries, nominations, students, suspensions},
 };
 
@@ -128,20 +125,16 @@ async fn warn_ecl_expiry(state: &AppState, today: NaiveDate) -> AppResult<usize>
         if expires >= class.start_date {
             continue;
         }
-        let student = student::Entity::find_by_id(n.student_id)
-            .one(&txn)
-            .await?
-            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("nomination without its student")))?;
+        let student = nominations::student_of(&txn, &n).await?;
         let country = countries::find(&txn, &n.country_code).await?;
         let email = EclExpiry {
-            n: NominationFacts {
-                id: n.id,
-                student: nominations::student_name(&student),
-                country: format!("{} ({})", country.name, country.code),
-                course: format!("{} {}", course.masl_id, course.title),
-                start_date: class.start_date,
-                end_date: class.end_date,
-            },
+            n: nominations::mail_facts(
+                n.id,
+                &student,
+                &country,
+                (&course.masl_id, &course.title),
+                &class,
+            ),
             score,
             taken_on: ecl.taken_on,
             valid_through: expires,

@@ -227,14 +227,13 @@ impl Facts {
     }
 
     fn facts_for_mail(&self, id: i32) -> NominationFacts {
-        NominationFacts {
+        mail_facts(
             id,
-            student: student_name(&self.student),
-            country: format!("{} ({})", self.country.name, self.country.code),
-            course: format!("{} {}", self.course.masl_id, self.course.title),
-            start_date: self.offering.start_date,
-            end_date: self.offering.end_date,
-        }
+            &self.student,
+            &self.country,
+            (&self.course.masl_id, &self.course.title),
+            &self.offering,
+        )
     }
 
     /// Suspensions blocking a program this nomination depends on, today.
@@ -264,6 +263,25 @@ async fn offering_course<C: ConnectionTrait>(
                 offering.id
             ))
         })
+}
+
+/// What a nomination's emails name: the student, the country, the course
+/// (MASL id and title) and the class dates.
+pub fn mail_facts(
+    id: i32,
+    student: &student::Model,
+    country: &country::Model,
+    (masl_id, title): (&str, &str),
+    offering: &offering::Model,
+) -> NominationFacts {
+    NominationFacts {
+        id,
+        student: student_name(student),
+        country: format!("{} ({})", country.name, country.code),
+        course: format!("{masl_id} {title}"),
+        start_date: offering.start_date,
+        end_date: offering.end_date,
+    }
 }
 
 /// How emails and pages name a student: rank, given names, family name.
@@ -422,6 +440,27 @@ async fn completed_training<C: ConnectionTrait>(
     Ok(done)
 }
 
+/// The names of the active statuses, for queries.
+fn active_statuses() -> impl Iterator<Item = &'static str> {
+    Status::ALL
+        .into_iter()
+        .filter(|s| s.is_active())
+        .map(Status::as_str)
+}
+
+/// The student a nomination is for.
+pub async fn student_of<C: ConnectionTrait>(
+    db: &C,
+    n: &nomination::Model,
+) -> AppResult<student::Model> {
+    student::Entity::find_by_id(n.student_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| {
+            AppError::Internal(anyhow::anyhow!("nomination {} without its student", n.id))
+        })
+}
+
 async fn find_offering<C: ConnectionTrait>(db: &C, id: i32) -> AppResult<offering::Model> {
     offering::Entity::find_by_id(id)
         .one(db)
@@ -456,12 +495,7 @@ fn parse<T: std::str::FromStr<Err = String>>(value: &str) -> AppResult<T> {
 
 /// The view of a stored nomination.
 async fn view<C: ConnectionTrait>(db: &C, n: nomination::Model) -> AppResult<NominationView> {
-    let student = student::Entity::find_by_id(n.student_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| {
-            AppError::Internal(anyhow::anyhow!("nomination {} without its student", n.id))
-        })?;
+    let student = student_of(db, &n).await?;
     let offering = find_offering(db, n.offering_id).await?;
     let course = offering_course(db, &offering).await?;
     Ok(NominationView {
@@ -821,14 +855,7 @@ pub async fn create_in(
     let duplicate = nomination::Entity::find()
         .filter(nomination::Column::StudentId.eq(facts.student.id))
         .filter(nomination::Column::OfferingId.eq(facts.offering.id))
-        .filter(
-            nomination::Column::Status.is_in(
-                Status::ALL
-                    .iter()
-                    .filter(|s| s.is_active())
-                    .map(|s| s.as_str()),
-            ),
-        )
+        .filter(nomination::Column::Status.is_in(active_statuses()))
         .one(txn)
         .await?;
     if let Some(existing) = duplicate {
@@ -929,12 +956,7 @@ async fn load_for_action(
     id: i32,
 ) -> AppResult<(nomination::Model, Facts)> {
     let n = find_visible(txn, caller, id).await?;
-    let student = student::Entity::find_by_id(n.student_id)
-        .one(txn)
-        .await?
-        .ok_or_else(|| {
-            AppError::Internal(anyhow::anyhow!("nomination {id} without its student"))
-        })?;
+    let student = student_of(txn, &n).await?;
     let offering = find_offering(txn, n.offering_id).await?;
     let facts = Facts::load(txn, student, offering, Some(n.id)).await?;
     Ok((n, facts))
@@ -1351,10 +1373,7 @@ pub async fn promote_head(
         |u| u,
     )
     .await?;
-    let student = student::Entity::find_by_id(promoted.student_id)
-        .one(txn)
-        .await?
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("nomination without its student")))?;
+    let student = student_of(txn, &promoted).await?;
     let facts = Facts::load(txn, student, find_offering(txn, offering_id).await?, None).await?;
     let mut recipients = liaison_emails(txn, &promoted.country_code).await?;
     recipients.extend(officer_emails(txn).await?);
@@ -1587,10 +1606,7 @@ pub async fn apply_suspensions(
         } else {
             continue;
         };
-        let student = student::Entity::find_by_id(n.student_id)
-            .one(txn)
-            .await?
-            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("nomination without its student")))?;
+        let student = student_of(txn, &n).await?;
         affected.push(AffectedNomination {
             id: n.id,
             student: student_name(&student),
@@ -1618,10 +1634,7 @@ pub async fn withdraw_started_holds(state: &AppState, today: NaiveDate) -> AppRe
         if offering.start_date > today {
             continue;
         }
-        let student = student::Entity::find_by_id(n.student_id)
-            .one(&txn)
-            .await?
-            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("nomination without its student")))?;
+        let student = student_of(&txn, &n).await?;
         let facts = Facts::load(&txn, student, offering, Some(n.id)).await?;
         withdraw_in(
             &txn,
@@ -1652,30 +1665,15 @@ pub async fn withdraw_for_cancellation(
 ) -> AppResult<usize> {
     let active = nomination::Entity::find()
         .filter(nomination::Column::OfferingId.eq(offering_id))
-        .filter(
-            nomination::Column::Status.is_in(
-                Status::ALL
-                    .iter()
-                    .filter(|s| s.is_active())
-                    .map(|s| s.as_str()),
-            ),
-        )
+        .filter(nomination::Column::Status.is_in(active_statuses()))
         .order_by_asc(nomination::Column::Id)
         .all(txn)
         .await?;
     let count = active.len();
+    let offering = find_offering(txn, offering_id).await?;
     for n in active {
-        let student = student::Entity::find_by_id(n.student_id)
-            .one(txn)
-            .await?
-            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("nomination without its student")))?;
-        let facts = Facts::load(
-            txn,
-            student,
-            find_offering(txn, offering_id).await?,
-            Some(n.id),
-        )
-        .await?;
+        let student = student_of(txn, &n).await?;
+        let facts = Facts::load(txn, student, offering.clone(), Some(n.id)).await?;
         withdraw_in(
             txn,
             state,
