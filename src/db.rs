@@ -1,12 +1,30 @@
 //! Database connection and the one way to open a write transaction.
-use std::{path::Path, time::Duration};
+//!
+//! SQLite takes one writer at a time. Rather than letting writers collide in
+//! `BEGIN IMMEDIATE` and sleep in SQLite's busy handler (whose back-off
+//! sleeps dominate latency under load), write transactions on one SQLite file
+//! queue in the application, first come first served, while reads use the
+//! rest of the pool. PostgreSQL needs no such queue.
+use std::{
+    collections::HashMap,
+    ops::Deref,
+    path::{Path, PathBuf},
+    sync::{Arc, LazyLock, Mutex},
+    time::Duration,
+};
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, ExecResult, QueryResult, SqliteTransactionMode, Statement, TransactionOptions,
+    TransactionTrait,
     sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
 };
+use tokio::sync::OwnedMutexGuard;
+
+/// Prepared statements kept per connection: every statement the service
+/// runs, with room to spare, so hot paths never re-prepare.
+const STATEMENT_CACHE: usize = 512;
 
 /// Connects to `url` (SQLite or PostgreSQL). For SQLite, creates the parent
 /// directory and sets WAL, a busy timeout, foreign keys and `synchronous =
@@ -28,7 +46,10 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
                 .synchronous(SqliteSynchronous::Normal)
+                .statement_cache_capacity(STATEMENT_CACHE)
         });
+    } else {
+        options.map_sqlx_postgres_opts(|opts| opts.statement_cache_capacity(STATEMENT_CACHE));
     }
     Ok(Database::connect(options).await?)
 }
@@ -38,15 +59,90 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await
 }
 
-/// Opens a write transaction. On SQLite it is `BEGIN IMMEDIATE`, so a writer
-/// waits for the lock (busy timeout) instead of failing mid-transaction.
-pub async fn write_txn(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+/// A write transaction. On SQLite it holds its file's writer turn until it
+/// commits or is dropped (rolled back).
+pub struct WriteTxn {
+    txn: DatabaseTransaction,
+    _turn: Option<OwnedMutexGuard<()>>,
+}
+
+/// Opens a write transaction. On SQLite it first waits for the file's writer
+/// turn, then runs `BEGIN IMMEDIATE`, so it never fails mid-transaction on a
+/// lock.
+pub async fn write_txn(db: &DatabaseConnection) -> Result<WriteTxn, DbErr> {
+    let sqlite = db.get_database_backend() == DbBackend::Sqlite;
+    let turn = match sqlite {
+        true => Some(writer_queue(db).lock_owned().await),
+        false => None,
+    };
     let options = TransactionOptions {
-        sqlite_transaction_mode: (db.get_database_backend() == DbBackend::Sqlite)
-            .then_some(SqliteTransactionMode::Immediate),
+        sqlite_transaction_mode: sqlite.then_some(SqliteTransactionMode::Immediate),
         ..Default::default()
     };
-    db.begin_with_options(options).await
+    Ok(WriteTxn {
+        txn: db.begin_with_options(options).await?,
+        _turn: turn,
+    })
+}
+
+/// The queue of writers of one SQLite file, shared by every pool on it.
+fn writer_queue(db: &DatabaseConnection) -> Arc<tokio::sync::Mutex<()>> {
+    static QUEUES: LazyLock<Mutex<HashMap<PathBuf, Arc<tokio::sync::Mutex<()>>>>> =
+        LazyLock::new(Mutex::default);
+    let file = db
+        .get_sqlite_connection_pool()
+        .connect_options()
+        .get_filename()
+        .to_owned();
+    let mut queues = QUEUES.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    queues.entry(file).or_default().clone()
+}
+
+impl WriteTxn {
+    /// Commits, then lets the next writer in.
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.txn.commit().await
+    }
+
+    /// Rolls back, then lets the next writer in.
+    pub async fn rollback(self) -> Result<(), DbErr> {
+        self.txn.rollback().await
+    }
+}
+
+impl Deref for WriteTxn {
+    type Target = DatabaseTransaction;
+
+    fn deref(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+}
+
+#[async_trait::async_trait]
+impl ConnectionTrait for WriteTxn {
+    fn get_database_backend(&self) -> DbBackend {
+        self.txn.get_database_backend()
+    }
+
+    async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
+        self.txn.execute_raw(stmt).await
+    }
+
+    async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
+        self.txn.execute_unprepared(sql).await
+    }
+
+    async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
+        self.txn.query_one_raw(stmt).await
+    }
+
+    async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        self.txn.query_all_raw(stmt).await
+    }
+
+    fn support_returning(&self) -> bool {
+        self.txn.support_returning()
+    }
 }
 
 fn is_sqlite(url: &str) -> bool {

@@ -11,6 +11,14 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    /// The course that must be completed first.
+    #[sea_orm(
+        belongs_to = "super::course::Entity",
+        from = "Column::PrerequisiteId",
+        to = "super::course::Column::Id"
+    )]
+    Prerequisite,
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -33,6 +33,31 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::student::Entity",
+        from = "Column::StudentId",
+        to = "super::student::Column::Id"
+    )]
+    Student,
+    #[sea_orm(
+        belongs_to = "super::offering::Entity",
+        from = "Column::OfferingId",
+        to = "super::offering::Column::Id"
+    )]
+    Offering,
+}
+
+impl Related<super::student::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Student.def()
+    }
+}
+
+impl Related<super::offering::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Offering.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -20,6 +20,19 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::course::Entity",
+        from = "Column::CourseId",
+        to = "super::course::Column::Id"
+    )]
+    Course,
+}
+
+impl Related<super::course::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Course.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -114,15 +114,33 @@ async fn insert<C: ConnectionTrait, E: Email>(
     recipients: Vec<String>,
     email: &E,
 ) -> AppResult<bool> {
+    match prepare(config, key, recipients, email)? {
+        Some(message) => message.write(db).await,
+        None => Ok(false),
+    }
+}
+
+/// An email rendered and ready to be queued: rendering happens before the
+/// transaction that queues it, so that transaction stays short.
+pub struct Prepared(outbox::ActiveModel);
+
+/// Renders `email` for `recipients` (trimmed, each once); `None` when no
+/// recipient is left.
+pub fn prepare<E: Email>(
+    config: &Config,
+    key: Option<&str>,
+    recipients: Vec<String>,
+    email: &E,
+) -> AppResult<Option<Prepared>> {
     let recipients = distinct_addresses(recipients);
     if recipients.is_empty() {
-        return Ok(false);
+        return Ok(None);
     }
     let rendered = email
         .render(&config.base_url)
         .map_err(|e| anyhow::anyhow!("rendering the {} email: {e}", E::EVENT))?;
     let now = Utc::now();
-    let row = outbox::ActiveModel {
+    Ok(Some(Prepared(outbox::ActiveModel {
         event: Set(E::EVENT.to_owned()),
         recipients: Set(serde_json::json!(recipients)),
         subject: Set(rendered.subject),
@@ -138,12 +156,19 @@ async fn insert<C: ConnectionTrait, E: Email>(
         created_at: Set(now),
         sent_at: Set(None),
         ..Default::default()
-    };
-    let inserted = outbox::Entity::insert(row)
-        .on_conflict_do_nothing_on([outbox::Column::DedupeKey])
-        .exec_without_returning(db)
-        .await?;
-    Ok(matches!(inserted, TryInsertResult::Inserted(n) if n > 0))
+    })))
+}
+
+impl Prepared {
+    /// Queues the message on `db`, which must be the transaction of the
+    /// change that causes it; `false` when its dedupe key was already used.
+    pub async fn write<C: ConnectionTrait>(self, db: &C) -> AppResult<bool> {
+        let inserted = outbox::Entity::insert(self.0)
+            .on_conflict_do_nothing_on([outbox::Column::DedupeKey])
+            .exec_without_returning(db)
+            .await?;
+        Ok(matches!(inserted, TryInsertResult::Inserted(n) if n > 0))
+    }
 }
 
 /// Trimmed addresses, each once (compared without case), in the given order.

@@ -153,7 +153,7 @@ pub async fn commit<C: ConnectionTrait>(
     key: &AllocationKey,
     cents: i64,
     frozen_waived: bool,
-) -> AppResult<()> {
+) -> AppResult<allocation::Model> {
     let mut update = key
         .filter(allocation::Entity::update_many())
         .col_expr(
@@ -169,8 +169,8 @@ pub async fn commit<C: ConnectionTrait>(
     if !frozen_waived {
         update = update.filter(allocation::Column::Frozen.eq(false));
     }
-    if update.exec(db).await?.rows_affected == 1 {
-        return Ok(());
+    if let Some(committed) = update.exec_with_returning(db).await?.pop() {
+        return Ok(committed);
     }
     let fy = key.fiscal_year;
     let detail = match find(db, key).await? {
@@ -695,9 +695,19 @@ pub async fn after_change<C: ConnectionTrait>(
     config: &Config,
     key: &AllocationKey,
 ) -> AppResult<()> {
-    let Some(a) = find(db, key).await? else {
-        return Ok(());
-    };
+    match find(db, key).await? {
+        Some(a) => alert_if_crossed(db, config, key, &a).await,
+        None => Ok(()),
+    }
+}
+
+/// [`after_change`] for an allocation row just written (and so in hand).
+pub async fn alert_if_crossed<C: ConnectionTrait>(
+    db: &C,
+    config: &Config,
+    key: &AllocationKey,
+    a: &allocation::Model,
+) -> AppResult<()> {
     let alert = reaches_alert(a.allocated_cents, a.committed_cents);
     if alert == a.alert_sent {
         return Ok(());

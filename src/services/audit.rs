@@ -28,7 +28,7 @@ pub struct Change<'a> {
 
 /// Writes one audit record on `db`, which should be the transaction making the change.
 pub async fn record<C: ConnectionTrait>(db: &C, change: Change<'_>) -> Result<(), DbErr> {
-    audit_log::ActiveModel {
+    let row = audit_log::ActiveModel {
         actor_id: Set(change.actor),
         action: Set(change.action.to_owned()),
         entity: Set(change.entity.to_owned()),
@@ -37,9 +37,10 @@ pub async fn record<C: ConnectionTrait>(db: &C, change: Change<'_>) -> Result<()
         after: Set(change.after),
         at: Set(Utc::now()),
         ..Default::default()
-    }
-    .insert(db)
-    .await?;
+    };
+    audit_log::Entity::insert(row)
+        .exec_without_returning(db)
+        .await?;
     Ok(())
 }
 

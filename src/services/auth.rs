@@ -224,21 +224,20 @@ pub async fn issue_token<C: ConnectionTrait>(
     Ok((token, expires_at))
 }
 
-/// Resolves a bearer token to its active, unexpired, unrevoked user.
+/// Resolves a bearer token to its active, unexpired, unrevoked user, in one
+/// query: revocation, deactivation and a password reset take effect on the
+/// very next request, on every instance.
 pub async fn authenticate<C: ConnectionTrait>(db: &C, token: &str) -> AppResult<CurrentUser> {
-    let found = api_token::Entity::find()
+    let (found, account) = api_token::Entity::find()
+        .find_also_related(user::Entity)
         .filter(api_token::Column::TokenHash.eq(token_hash(token)))
         .filter(api_token::Column::RevokedAt.is_null())
         .filter(api_token::Column::ExpiresAt.gt(Utc::now()))
+        .filter(user::Column::Active.eq(true))
         .one(db)
         .await?
         .ok_or(AppError::Unauthorized)?;
-    let account = user::Entity::find_by_id(found.user_id)
-        .one(db)
-        .await?
-        .filter(|u| u.active)
-        .ok_or(AppError::Unauthorized)?;
-    current_user(account, Some(found.id))
+    current_user(account.ok_or(AppError::Unauthorized)?, Some(found.id))
 }
 
 /// The caller behind an active account; `token_id` is the bearer token the

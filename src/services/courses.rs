@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, JoinType, QueryFilter,
+    QueryOrder, QuerySelect, RelationTrait,
     sea_query::{BinOper, Expr, ExprTrait, Func},
 };
 use serde::{Deserialize, Deserializer, Serialize};
@@ -434,25 +434,20 @@ pub async fn prerequisites_of<C: ConnectionTrait>(
     if course_ids.is_empty() {
         return Ok(out);
     }
-    let edges = course_prerequisite::Entity::find()
+    let edges: Vec<(i32, String)> = course_prerequisite::Entity::find()
+        .select_only()
+        .column(course_prerequisite::Column::CourseId)
+        .column(course::Column::MaslId)
+        .join(
+            JoinType::InnerJoin,
+            course_prerequisite::Relation::Prerequisite.def(),
+        )
         .filter(course_prerequisite::Column::CourseId.is_in(course_ids.to_vec()))
+        .into_tuple()
         .all(db)
         .await?;
-    let prerequisite_ids: BTreeSet<i32> = edges.iter().map(|e| e.prerequisite_id).collect();
-    let masl_ids: HashMap<i32, String> = course::Entity::find()
-        .select_only()
-        .column(course::Column::Id)
-        .column(course::Column::MaslId)
-        .filter(course::Column::Id.is_in(prerequisite_ids))
-        .into_tuple::<(i32, String)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
-    for edge in edges {
-        if let Some(masl) = masl_ids.get(&edge.prerequisite_id) {
-            out.entry(edge.course_id).or_default().push(masl.clone());
-        }
+    for (course_id, masl) in edges {
+        out.entry(course_id).or_default().push(masl);
     }
     for list in out.values_mut() {
         list.sort();

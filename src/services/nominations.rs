@@ -177,7 +177,7 @@ struct Facts {
     course: CourseView,
     country: country::Model,
     history: Vec<Suspension>,
-    waived: Vec<CheckName>,
+    waivers: Vec<WaiverView>,
 }
 
 impl Facts {
@@ -190,8 +190,8 @@ impl Facts {
         let course = courses::view_of(db, offering_course(db, &offering).await?).await?;
         let country = crate::services::countries::find(db, &student.country_code).await?;
         let history = suspensions::history(db, &country.code).await?;
-        let waived = match nomination_id {
-            Some(id) => waivers_of(db, id).await?.iter().map(|w| w.check).collect(),
+        let waivers = match nomination_id {
+            Some(id) => waivers_of(db, id).await?,
             None => Vec::new(),
         };
         Ok(Self {
@@ -200,7 +200,7 @@ impl Facts {
             course,
             country,
             history,
-            waived,
+            waivers,
         })
     }
 
@@ -246,7 +246,7 @@ impl Facts {
     }
 
     fn waived(&self, check: CheckName) -> bool {
-        self.waived.contains(&check)
+        self.waivers.iter().any(|w| w.check == check)
     }
 }
 
@@ -498,14 +498,24 @@ async fn view<C: ConnectionTrait>(db: &C, n: nomination::Model) -> AppResult<Nom
     let student = student_of(db, &n).await?;
     let offering = find_offering(db, n.offering_id).await?;
     let course = offering_course(db, &offering).await?;
+    view_with(n, &student, &offering, (&course.masl_id, &course.title))
+}
+
+/// The view of a nomination from its student, class and course in hand.
+fn view_with(
+    n: nomination::Model,
+    student: &student::Model,
+    offering: &offering::Model,
+    (masl_id, title): (&str, &str),
+) -> AppResult<NominationView> {
     Ok(NominationView {
         id: n.id,
         student_id: n.student_id,
-        student_name: student_name(&student),
+        student_name: student_name(student),
         country_code: n.country_code,
         offering_id: n.offering_id,
-        course_masl_id: course.masl_id,
-        course_title: course.title,
+        course_masl_id: masl_id.to_owned(),
+        course_title: title.to_owned(),
         start_date: offering.start_date,
         end_date: offering.end_date,
         program: parse(&n.program)?,
@@ -530,13 +540,28 @@ async fn view<C: ConnectionTrait>(db: &C, n: nomination::Model) -> AppResult<Nom
 
 async fn detail<C: ConnectionTrait>(db: &C, n: nomination::Model) -> AppResult<NominationDetail> {
     let id = n.id;
-    let history = nomination_event::Entity::find()
+    Ok(NominationDetail {
+        history: events_of(db, id).await?,
+        nomination: view(db, n).await?,
+        waivers: waivers_of(db, id).await?,
+    })
+}
+
+/// A nomination's history, oldest first.
+async fn events_of<C: ConnectionTrait>(db: &C, id: i32) -> AppResult<Vec<EventView>> {
+    Ok(nomination_event::Entity::find()
         .filter(nomination_event::Column::NominationId.eq(id))
         .order_by_asc(nomination_event::Column::Id)
         .all(db)
         .await?
         .into_iter()
-        .map(|e| EventView {
+        .map(EventView::from)
+        .collect())
+}
+
+impl From<nomination_event::Model> for EventView {
+    fn from(e: nomination_event::Model) -> Self {
+        Self {
             id: e.id,
             action: e.action,
             from_status: e.from_status,
@@ -544,13 +569,8 @@ async fn detail<C: ConnectionTrait>(db: &C, n: nomination::Model) -> AppResult<N
             detail: e.detail,
             actor_id: e.actor_id,
             at: e.at,
-        })
-        .collect();
-    Ok(NominationDetail {
-        nomination: view(db, n).await?,
-        waivers: waivers_of(db, id).await?,
-        history,
-    })
+        }
+    }
 }
 
 /// A nomination the caller may see: staff all, a liaison their country's.
@@ -626,6 +646,17 @@ async fn apply<C: ConnectionTrait>(
         sea_orm::UpdateMany<nomination::Entity>,
     ) -> sea_orm::UpdateMany<nomination::Entity>,
 ) -> AppResult<nomination::Model> {
+    Ok(apply_returning(db, change, extra).await?.0)
+}
+
+/// [`apply`], answering the history entry it wrote too.
+async fn apply_returning<C: ConnectionTrait>(
+    db: &C,
+    change: StatusChange<'_>,
+    extra: impl FnOnce(
+        sea_orm::UpdateMany<nomination::Entity>,
+    ) -> sea_orm::UpdateMany<nomination::Entity>,
+) -> AppResult<(nomination::Model, EventView)> {
     let n = change.nomination;
     let now = Utc::now();
     let update = nomination::Entity::update_many()
@@ -633,7 +664,8 @@ async fn apply<C: ConnectionTrait>(
         .col_expr(nomination::Column::UpdatedAt, Expr::value(now))
         .filter(nomination::Column::Id.eq(n.id))
         .filter(nomination::Column::Status.eq(&n.status));
-    if extra(update).exec(db).await?.rows_affected != 1 {
+    // The guarded update answers the changed row itself (RETURNING).
+    let Some(after) = extra(update).exec_with_returning(db).await?.pop() else {
         return Err(AppError::conflict(
             ConflictCode::InvalidTransition,
             format!(
@@ -641,8 +673,8 @@ async fn apply<C: ConnectionTrait>(
                 n.id
             ),
         ));
-    }
-    nomination_event::ActiveModel {
+    };
+    let event = nomination_event::ActiveModel {
         nomination_id: Set(n.id),
         actor_id: Set(change.actor),
         action: Set(change.action.as_str().to_owned()),
@@ -651,13 +683,8 @@ async fn apply<C: ConnectionTrait>(
         detail: Set(change.detail),
         at: Set(now),
         ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    let after = nomination::Entity::find_by_id(n.id)
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::not_found("Nomination"))?;
+    };
+    let event = EventView::from(event.insert(db).await?);
     audit::record(
         db,
         Change {
@@ -672,7 +699,7 @@ async fn apply<C: ConnectionTrait>(
         },
     )
     .await?;
-    Ok(after)
+    Ok((after, event))
 }
 
 /// Emails of the program officers.
@@ -941,42 +968,60 @@ async fn notify_submitted<C: ConnectionTrait>(
     facts: &Facts,
     n: &nomination::Model,
 ) -> AppResult<()> {
+    if let Some(email) = submitted_email(db, state, facts, n).await? {
+        email.write(db).await?;
+    }
+    Ok(())
+}
+
+/// The "nomination submitted" email to the program officers, rendered.
+async fn submitted_email<C: ConnectionTrait>(
+    db: &C,
+    state: &AppState,
+    facts: &Facts,
+    n: &nomination::Model,
+) -> AppResult<Option<mail::outbox::Prepared>> {
     let email = NominationSubmitted {
         n: facts.facts_for_mail(n.id),
         priority: n.priority.clone(),
         cost: dollars(n.estimated_cost_cents),
     };
-    mail::enqueue(db, &state.config, officer_emails(db).await?, &email).await
+    mail::outbox::prepare(&state.config, None, officer_emails(db).await?, &email)
 }
 
 /// Loads a nomination for an action with the facts its checks need.
-async fn load_for_action(
-    txn: &DatabaseTransaction,
+async fn load_for_action<C: ConnectionTrait>(
+    db: &C,
     caller: &CurrentUser,
     id: i32,
 ) -> AppResult<(nomination::Model, Facts)> {
-    let n = find_visible(txn, caller, id).await?;
-    let student = student_of(txn, &n).await?;
-    let offering = find_offering(txn, n.offering_id).await?;
-    let facts = Facts::load(txn, student, offering, Some(n.id)).await?;
+    let (n, student, offering) = nomination::Entity::find_by_id(id)
+        .find_also_related(student::Entity)
+        .find_also(nomination::Entity, offering::Entity)
+        .one(db)
+        .await?
+        .filter(|(n, _, _)| caller.sees_country(&n.country_code))
+        .ok_or_else(|| AppError::not_found("Nomination"))?;
+    let (Some(student), Some(offering)) = (student, offering) else {
+        return Err(AppError::Internal(anyhow::anyhow!(
+            "nomination {id} without its student or class"
+        )));
+    };
+    let facts = Facts::load(db, student, offering, Some(n.id)).await?;
     Ok((n, facts))
 }
 
-/// Answers the nomination as GET shows it, commits the action's
-/// transaction and wakes the mail worker.
-async fn finish(
-    state: &AppState,
-    txn: DatabaseTransaction,
-    id: i32,
-) -> AppResult<NominationDetail> {
-    let n = nomination::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::not_found("Nomination"))?;
-    let answer = detail(&txn, n).await?;
+/// Commits the action's transaction, wakes the mail worker and answers the
+/// nomination as GET shows it, read after the commit so that no lock is held
+/// while it is read.
+async fn finish(state: &AppState, txn: db::WriteTxn, id: i32) -> AppResult<NominationDetail> {
     txn.commit().await?;
     state.mailer.wake();
-    Ok(answer)
+    let n = nomination::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| AppError::not_found("Nomination"))?;
+    detail(&state.db, n).await
 }
 
 /// Submits a draft (its liaison, or an admin).
@@ -985,120 +1030,140 @@ pub async fn submit(
     caller: &CurrentUser,
     id: i32,
 ) -> AppResult<NominationDetail> {
-    let owned = db::write_txn(&state.db).await?;
-    let txn = &owned;
-    let work: AppResult<()> = async {
-        let (n, facts) = load_for_action(txn, caller, id).await?;
-        let (_, to) = next_status(&n, Action::Submit)?;
-        let program: Program = parse(&n.program)?;
-        let today = Utc::now().date_naive();
-        submission_blockers(&facts, program, today)?;
-        let checks = run_checks(txn, state, &facts, program, today).await?;
-        let cost = facts.cost()?;
-        let now = Utc::now();
-        let submitted = apply(
-            txn,
-            StatusChange {
-                nomination: &n,
-                action: Action::Submit,
-                to,
-                actor: Some(caller.id),
-                detail: None,
-            },
-            |u| {
-                u.col_expr(nomination::Column::Checks, Expr::value(json!(checks)))
-                    .col_expr(nomination::Column::ChecksAt, Expr::value(now))
-                    .col_expr(nomination::Column::SubmittedAt, Expr::value(now))
-                    .col_expr(nomination::Column::EstimatedCostCents, Expr::value(cost))
-            },
-        )
-        .await?;
-        notify_submitted(txn, state, &facts, &submitted).await
+    let (n, facts) = load_for_action(&state.db, caller, id).await?;
+    let (_, to) = next_status(&n, Action::Submit)?;
+    let program: Program = parse(&n.program)?;
+    let today = Utc::now().date_naive();
+    submission_blockers(&facts, program, today)?;
+    let checks = run_checks(&state.db, state, &facts, program, today).await?;
+    let cost = facts.cost()?;
+    let email = submitted_email(
+        &state.db,
+        state,
+        &facts,
+        &nomination::Model {
+            estimated_cost_cents: cost,
+            ..n.clone()
+        },
+    )
+    .await?;
+    let now = Utc::now();
+    let txn = db::write_txn(&state.db).await?;
+    apply(
+        &txn,
+        StatusChange {
+            nomination: &n,
+            action: Action::Submit,
+            to,
+            actor: Some(caller.id),
+            detail: None,
+        },
+        |u| {
+            u.col_expr(nomination::Column::Checks, Expr::value(json!(checks)))
+                .col_expr(nomination::Column::ChecksAt, Expr::value(now))
+                .col_expr(nomination::Column::SubmittedAt, Expr::value(now))
+                .col_expr(nomination::Column::EstimatedCostCents, Expr::value(cost))
+        },
+    )
+    .await?;
+    if let Some(email) = email {
+        email.write(&txn).await?;
     }
-    .await;
-    work?;
-    finish(state, owned, id).await
+    finish(state, txn, id).await
 }
 
-/// Approves a submitted nomination in ONE transaction: checks again, then
-/// takes a seat (409 `no_seats`) and commits the cost (409
-/// `insufficient_funds`) with conditional updates.
+/// Approves a submitted nomination. Its facts are read and its checks run
+/// before any lock is taken, and its emails rendered; then ONE short
+/// transaction makes the guarded status change, writes the history, audit
+/// and outbox rows, and last takes a seat (409 `no_seats`) and commits the
+/// cost (409 `insufficient_funds`) with conditional updates of the two hot
+/// rows, right before COMMIT. The answer is built from what is in hand.
 pub async fn approve(
     state: &AppState,
     caller: &CurrentUser,
     id: i32,
 ) -> AppResult<NominationDetail> {
-    let owned = db::write_txn(&state.db).await?;
-    let txn = &owned;
-    let work: AppResult<()> = async {
-        let (n, facts) = load_for_action(txn, caller, id).await?;
-        let (_, to) = next_status(&n, Action::Approve)?;
-        let program: Program = parse(&n.program)?;
-        let today = Utc::now().date_naive();
-        let checks = run_checks(txn, state, &facts, program, today).await?;
-        let unmet = unmet_for_approval(&checks);
-        if !unmet.is_empty() {
-            // The refusal keeps the checks it was decided on, for the nomination's page.
-            nomination::Entity::update_many()
-                .col_expr(nomination::Column::Checks, Expr::value(json!(checks)))
-                .col_expr(nomination::Column::ChecksAt, Expr::value(Utc::now()))
-                .filter(nomination::Column::Id.eq(n.id))
-                .exec(txn)
-                .await?;
-            return Err(AppError::Conflict {
-                code: ConflictCode::ChecksUnmet,
-                detail: format!(
-                    "Unmet checks: {}.",
-                    unmet
-                        .iter()
-                        .map(|c| c.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                extra: Some(json!({"unmet": unmet, "checks": checks})),
-            });
-        }
-        let cost = facts.cost()?;
-        let now = Utc::now();
-        let approved = apply(
-            txn,
-            StatusChange {
-                nomination: &n,
-                action: Action::Approve,
-                to,
-                actor: Some(caller.id),
-                detail: None,
-            },
-            |u| {
-                u.col_expr(nomination::Column::Checks, Expr::value(json!(checks)))
-                    .col_expr(nomination::Column::ChecksAt, Expr::value(now))
-                    .col_expr(nomination::Column::DecidedAt, Expr::value(now))
-                    .col_expr(nomination::Column::EstimatedCostCents, Expr::value(cost))
-                    .col_expr(nomination::Column::CommittedCents, Expr::value(cost))
-            },
-        )
+    let (n, facts) = load_for_action(&state.db, caller, id).await?;
+    let (_, to) = next_status(&n, Action::Approve)?;
+    let program: Program = parse(&n.program)?;
+    let today = Utc::now().date_naive();
+    let checks = run_checks(&state.db, state, &facts, program, today).await?;
+    let unmet = unmet_for_approval(&checks);
+    if !unmet.is_empty() {
+        return refuse_unmet(state, &n, checks, &unmet).await;
+    }
+    let cost = facts.cost()?;
+    let email = decision_email(&state.db, state, &facts, &n, "approved", None).await?;
+    let mut history = events_of(&state.db, n.id).await?;
+
+    let now = Utc::now();
+    let txn = db::write_txn(&state.db).await?;
+    let (approved, event) = apply_returning(
+        &txn,
+        StatusChange {
+            nomination: &n,
+            action: Action::Approve,
+            to,
+            actor: Some(caller.id),
+            detail: None,
+        },
+        |u| {
+            u.col_expr(nomination::Column::Checks, Expr::value(json!(checks)))
+                .col_expr(nomination::Column::ChecksAt, Expr::value(now))
+                .col_expr(nomination::Column::DecidedAt, Expr::value(now))
+                .col_expr(nomination::Column::EstimatedCostCents, Expr::value(cost))
+                .col_expr(nomination::Column::CommittedCents, Expr::value(cost))
+        },
+    )
+    .await?;
+    if let Some(email) = email {
+        email.write(&txn).await?;
+    }
+    take_seat(&txn, &facts.offering).await?;
+    let key = allocation_key(&approved)?;
+    let allocation =
+        allocations::commit(&txn, &key, cost, facts.waived(CheckName::CountryEligible)).await?;
+    allocations::alert_if_crossed(&txn, &state.config, &key, &allocation).await?;
+    txn.commit().await?;
+    state.mailer.wake();
+
+    history.push(event);
+    let course = (facts.course.masl_id.as_str(), facts.course.title.as_str());
+    Ok(NominationDetail {
+        nomination: view_with(approved, &facts.student, &facts.offering, course)?,
+        waivers: facts.waivers,
+        history,
+    })
+}
+
+/// Refuses an approval for unmet checks, keeping the checks it was decided
+/// on for the nomination's page.
+async fn refuse_unmet(
+    state: &AppState,
+    n: &nomination::Model,
+    checks: Vec<Check>,
+    unmet: &[CheckName],
+) -> AppResult<NominationDetail> {
+    let txn = db::write_txn(&state.db).await?;
+    nomination::Entity::update_many()
+        .col_expr(nomination::Column::Checks, Expr::value(json!(checks)))
+        .col_expr(nomination::Column::ChecksAt, Expr::value(Utc::now()))
+        .filter(nomination::Column::Id.eq(n.id))
+        .exec(&txn)
         .await?;
-        take_seat(txn, &facts.offering).await?;
-        let key = allocation_key(&approved)?;
-        allocations::commit(txn, &key, cost, facts.waived(CheckName::CountryEligible)).await?;
-        allocations::after_change(txn, &state.config, &key).await?;
-        notify_decision(txn, state, &facts, &approved, "approved", None).await
-    }
-    .await;
-    match work {
-        // Nothing but the refreshed checks was written: keep them.
-        Err(
-            refusal @ AppError::Conflict {
-                code: ConflictCode::ChecksUnmet,
-                ..
-            },
-        ) => {
-            owned.commit().await?;
-            Err(refusal)
-        }
-        Err(other) => Err(other),
-        Ok(()) => finish(state, owned, id).await,
-    }
+    txn.commit().await?;
+    Err(AppError::Conflict {
+        code: ConflictCode::ChecksUnmet,
+        detail: format!(
+            "Unmet checks: {}.",
+            unmet
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        extra: Some(json!({"unmet": unmet, "checks": checks})),
+    })
 }
 
 fn allocation_key(n: &nomination::Model) -> AppResult<AllocationKey> {
@@ -1145,14 +1210,15 @@ async fn free_seat<C: ConnectionTrait>(db: &C, offering_id: i32) -> AppResult<()
     Ok(())
 }
 
-async fn notify_decision<C: ConnectionTrait>(
+/// The decision email to the country's liaisons and the student, rendered.
+async fn decision_email<C: ConnectionTrait>(
     db: &C,
     state: &AppState,
     facts: &Facts,
     n: &nomination::Model,
     decision: &str,
     reason: Option<String>,
-) -> AppResult<()> {
+) -> AppResult<Option<mail::outbox::Prepared>> {
     let mut recipients = liaison_emails(db, &n.country_code).await?;
     recipients.extend(facts.student.email.clone());
     let email = NominationDecision {
@@ -1160,7 +1226,7 @@ async fn notify_decision<C: ConnectionTrait>(
         decision: decision.to_owned(),
         reason,
     };
-    mail::enqueue(db, &state.config, recipients, &email).await
+    mail::outbox::prepare(&state.config, None, recipients, &email)
 }
 
 /// Rejects a submitted nomination, with a reason.
@@ -1196,33 +1262,39 @@ async fn decide(
     action: Action,
     reason: Option<String>,
 ) -> AppResult<NominationDetail> {
-    let owned = db::write_txn(&state.db).await?;
-    let txn = &owned;
-    let work: AppResult<()> = async {
-        let (n, facts) = load_for_action(txn, caller, id).await?;
-        let (_, to) = next_status(&n, action)?;
-        let now = Utc::now();
-        let stored_reason = reason.clone();
-        let decided = apply(
-            txn,
-            StatusChange {
-                nomination: &n,
-                action,
-                to,
-                actor: Some(caller.id),
-                detail: reason.clone(),
-            },
-            |u| {
-                u.col_expr(nomination::Column::DecidedAt, Expr::value(now))
-                    .col_expr(nomination::Column::Reason, Expr::value(stored_reason))
-            },
-        )
-        .await?;
-        notify_decision(txn, state, &facts, &decided, past_tense(action), reason).await
+    let (n, facts) = load_for_action(&state.db, caller, id).await?;
+    let (_, to) = next_status(&n, action)?;
+    let email = decision_email(
+        &state.db,
+        state,
+        &facts,
+        &n,
+        past_tense(action),
+        reason.clone(),
+    )
+    .await?;
+    let now = Utc::now();
+    let stored_reason = reason.clone();
+    let txn = db::write_txn(&state.db).await?;
+    apply(
+        &txn,
+        StatusChange {
+            nomination: &n,
+            action,
+            to,
+            actor: Some(caller.id),
+            detail: reason,
+        },
+        |u| {
+            u.col_expr(nomination::Column::DecidedAt, Expr::value(now))
+                .col_expr(nomination::Column::Reason, Expr::value(stored_reason))
+        },
+    )
+    .await?;
+    if let Some(email) = email {
+        email.write(&txn).await?;
     }
-    .await;
-    work?;
-    finish(state, owned, id).await
+    finish(state, txn, id).await
 }
 
 /// Withdraws an active nomination, with a reason. An approved one frees its
@@ -1469,7 +1541,7 @@ pub async fn waive(
                 ),
             ));
         }
-        waiver::ActiveModel {
+        let granted = waiver::ActiveModel {
             nomination_id: Set(n.id),
             check_name: Set(request.check.as_str().to_owned()),
             justification: Set(request.justification.trim().to_owned()),
@@ -1493,10 +1565,14 @@ pub async fn waive(
             },
         )
         .await?;
-        let facts = Facts {
-            waived: [facts.waived.clone(), vec![request.check]].concat(),
-            ..facts
-        };
+        let mut facts = facts;
+        facts.waivers.push(WaiverView {
+            id: granted.id,
+            check: request.check,
+            justification: granted.justification,
+            granted_by: granted.granted_by,
+            granted_at: granted.granted_at,
+        });
         let program: Program = parse(&n.program)?;
         let today = Utc::now().date_naive();
         let checks = run_checks(txn, state, &facts, program, today).await?;
@@ -1719,7 +1795,12 @@ pub async fn list<C: ConnectionTrait>(
     limit: u64,
     cursor: Option<&Cursor>,
 ) -> AppResult<Page<NominationView>> {
-    let mut query = nomination::Entity::find().order_by_asc(nomination::Column::Id);
+    // One query: each nomination with its student, class and course.
+    let mut query = nomination::Entity::find()
+        .find_also_related(student::Entity)
+        .find_also(nomination::Entity, offering::Entity)
+        .find_also(offering::Entity, crate::entities::course::Entity)
+        .order_by_asc(nomination::Column::Id);
     if let Some(code) = caller.country_scope() {
         query = query.filter(nomination::Column::CountryCode.eq(code));
     }
@@ -1739,33 +1820,24 @@ pub async fn list<C: ConnectionTrait>(
         query = query.filter(nomination::Column::StudentId.eq(student));
     }
     if let Some(masl) = filter.course {
-        let course = match courses::find(db, &masl).await {
-            Ok(course) => course,
-            Err(AppError::NotFound(_)) => {
-                return Ok(Page {
-                    items: vec![],
-                    next_cursor: None,
-                });
-            }
-            Err(other) => return Err(other),
-        };
-        let offerings: Vec<i32> = offering::Entity::find()
-            .filter(offering::Column::CourseId.eq(course.id))
-            .select_only()
-            .column(offering::Column::Id)
-            .into_tuple()
-            .all(db)
-            .await?;
-        query = query.filter(nomination::Column::OfferingId.is_in(offerings));
+        query = query.filter(
+            crate::entities::course::Column::MaslId.eq(masl.trim().to_ascii_uppercase()),
+        );
     }
     if let Some(cursor) = cursor {
         query = query.filter(nomination::Column::Id.gt(cursor.int()?));
     }
     let rows = query.limit(limit + 1).all(db).await?;
-    let page = Page::from_rows(rows, limit, |n| Cursor::from_int(n.id), |n| n);
+    let page = Page::from_rows(rows, limit, |row| Cursor::from_int(row.0.id), |row| row);
     let mut items = Vec::with_capacity(page.items.len());
-    for n in page.items {
-        items.push(view(db, n).await?);
+    for (n, student, offering, course) in page.items {
+        let (Some(student), Some(offering), Some(course)) = (student, offering, course) else {
+            return Err(AppError::Internal(anyhow::anyhow!(
+                "nomination {} without its student, class or course",
+                n.id
+            )));
+        };
+        items.push(view_with(n, &student, &offering, (&course.masl_id, &course.title))?);
     }
     Ok(Page {
         items,

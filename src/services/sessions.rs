@@ -82,7 +82,8 @@ pub async fn start<C: ConnectionTrait>(
 /// The live session behind a cookie id. An unknown or expired id, or a
 /// session whose user has been deactivated, resolves to `None`.
 pub async fn resolve<C: ConnectionTrait>(db: &C, cookie_id: &str) -> AppResult<Option<Session>> {
-    let Some(row) = web_session::Entity::find()
+    let Some((row, account)) = web_session::Entity::find()
+        .find_also_related(user::Entity)
         .filter(web_session::Column::IdHash.eq(id_hash(cookie_id)))
         .filter(web_session::Column::ExpiresAt.gt(Utc::now()))
         .one(db)
@@ -90,16 +91,10 @@ pub async fn resolve<C: ConnectionTrait>(db: &C, cookie_id: &str) -> AppResult<O
     else {
         return Ok(None);
     };
-    let user = match row.user_id {
-        None => None,
-        Some(user_id) => match user::Entity::find_by_id(user_id)
-            .one(db)
-            .await?
-            .filter(|u| u.active)
-        {
-            Some(account) => Some(auth::current_user(account, None)?),
-            None => return Ok(None),
-        },
+    let user = match (row.user_id, account) {
+        (None, _) => None,
+        (Some(_), Some(account)) if account.active => Some(auth::current_user(account, None)?),
+        (Some(_), _) => return Ok(None),
     };
     Ok(Some(Session {
         id: row.id,
