@@ -8,7 +8,7 @@ use std::{
 use axum::{
     Json, Router,
     extract::{DefaultBodyLimit, State},
-    http::{HeaderName, Request, StatusCode},
+    http::{HeaderMap, HeaderName, HeaderValue, Request, StatusCode, header},
     response::{IntoResponse, Response},
     routing::get,
 };
@@ -17,6 +17,7 @@ use axum_prometheus::{
 };
 use sea_orm::DatabaseConnection;
 use serde_json::json;
+use sha2::{Digest, Sha256};
 use tokio::net::TcpListener;
 use tower_http::{
     catch_panic::CatchPanicLayer,
@@ -31,7 +32,7 @@ use crate::{
     db,
     error::AppError,
     mail::{self, Mailer},
-    services::users,
+    services::{auth, read_cache::ReadCache, users},
     web,
 };
 
@@ -44,9 +45,58 @@ pub const JSON_BODY_LIMIT: usize = 1024 * 1024;
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
+    /// Callers of recently seen bearer tokens (SQLite only; see `read_cache`).
+    pub callers: Arc<auth::Callers>,
+    /// Catalog pages as answered, by query string (SQLite only).
+    pub catalog_pages: Arc<ReadCache<String, CatalogPage>>,
     pub config: Arc<Config>,
     /// Wakes the mail worker after a commit that queued an email.
     pub mailer: Mailer,
+}
+
+/// A catalog page as sent: the JSON bytes and their entity tag.
+#[derive(Clone)]
+pub struct CatalogPage {
+    json: axum::body::Bytes,
+    etag: HeaderValue,
+}
+
+impl CatalogPage {
+    pub fn of<T: serde::Serialize>(page: &T) -> Result<Self, AppError> {
+        let json = serde_json::to_vec(page).map_err(|e| AppError::Internal(e.into()))?;
+        let digest = Sha256::digest(&json);
+        let etag = HeaderValue::from_str(&format!("\"{}\"", hex::encode(&digest[..16])))
+            .map_err(|e| AppError::Internal(e.into()))?;
+        Ok(Self {
+            json: json.into(),
+            etag,
+        })
+    }
+
+    /// 304 when `If-None-Match` names this page's tag, else the page.
+    pub fn answer(&self, request: &HeaderMap) -> Response {
+        let unchanged = request
+            .get_all(header::IF_NONE_MATCH)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .any(|tag| tag.trim() == self.etag || tag.trim() == "*");
+        let etag = (header::ETAG, self.etag.clone());
+        if unchanged {
+            return (StatusCode::NOT_MODIFIED, [etag]).into_response();
+        }
+        (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                ),
+                etag,
+            ],
+            self.json.clone(),
+        )
+            .into_response()
+    }
 }
 
 /// Connects to the database, applies migrations, sets up the mail transport
@@ -55,6 +105,8 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
     let db = db::connect(&config.database_url).await?;
     db::migrate(&db).await?;
     let state = AppState {
+        callers: Arc::new(ReadCache::new(&db)),
+        catalog_pages: Arc::new(ReadCache::new(&db)),
         db,
         mailer: Mailer::new(&config)?,
         config: Arc::new(config),

@@ -2,6 +2,7 @@
 //! students, nominations and grant funding, as a JSON API and web pages.
 pub mod api;
 pub mod app;
+pub mod bench_data;
 pub mod config;
 pub mod db;
 pub mod demo;

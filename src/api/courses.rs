@@ -2,9 +2,9 @@
 //! import and (like everyone) export CSV.
 use axum::{
     Json,
-    extract::{DefaultBodyLimit, Path, State},
-    http::{StatusCode, header},
-    response::IntoResponse,
+    extract::{DefaultBodyLimit, Path, RawQuery, State},
+    http::{HeaderMap, StatusCode, header},
+    response::{IntoResponse, Response},
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -13,7 +13,7 @@ use validator::Validate;
 
 use crate::{
     api::extract::{Admin, CsvBody, CurrentUser, ValidJson, ValidQuery},
-    app::AppState,
+    app::{AppState, CatalogPage},
     domain::{course::Category, masl::Agency},
     error::{AppResult, Problem, RowProblem},
     services::{
@@ -51,26 +51,39 @@ pub struct CourseQuery {
     pub cursor: Option<String>,
 }
 
-/// Search the catalog, in MASL id order.
+/// Search the catalog, in MASL id order. The answer carries an `ETag`; a
+/// request whose `If-None-Match` names it is answered 304.
 #[utoipa::path(get, path = "/courses", tag = "catalog", params(CourseQuery), security(("bearer" = [])),
-    responses((status = 200, body = Page<CourseView>), (status = 422, body = Problem)))]
+    responses((status = 200, body = Page<CourseView>), (status = 304, description = "Unchanged since the `ETag` sent in `If-None-Match`"),
+              (status = 422, body = Problem)))]
 async fn list_courses(
     _user: CurrentUser,
     State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
     ValidQuery(q): ValidQuery<CourseQuery>,
-) -> AppResult<Json<Page<CourseView>>> {
-    let (limit, cursor) = page_params(q.limit, q.cursor.as_deref())?;
-    let filter = CourseFilter {
-        q: q.q,
-        category: q.category,
-        agency: q.agency,
-        e_imet: q.e_imet,
-        ecl_max: q.ecl_max,
-        active: q.active,
+) -> AppResult<Response> {
+    let key = raw.unwrap_or_default();
+    let page = match state.catalog_pages.get(&key) {
+        Some(page) => page,
+        None => {
+            let start = state.catalog_pages.start();
+            let (limit, cursor) = page_params(q.limit, q.cursor.as_deref())?;
+            let filter = CourseFilter {
+                q: q.q,
+                category: q.category,
+                agency: q.agency,
+                e_imet: q.e_imet,
+                ecl_max: q.ecl_max,
+                active: q.active,
+            };
+            let listed = courses::list(&state.db, filter, limit, cursor.as_ref()).await?;
+            let page = CatalogPage::of(&listed)?;
+            state.catalog_pages.put(key, start, page.clone());
+            page
+        }
     };
-    Ok(Json(
-        courses::list(&state.db, filter, limit, cursor.as_ref()).await?,
-    ))
+    Ok(page.answer(&headers))
 }
 
 /// Add a course to the catalog (admin).

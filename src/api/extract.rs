@@ -58,7 +58,7 @@ impl FromRequestParts<AppState> for CurrentUser {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or(AppError::Unauthorized)?;
-        let user = auth::authenticate(&state.db, token).await?;
+        let user = auth::authenticate(&state.db, &state.callers, token).await?;
         parts.extensions.insert(user.clone());
         Ok(user)
     }

@@ -13,12 +13,14 @@ use sea_orm::{
     QueryOrder, QuerySelect, prelude::*, sea_query::Expr,
 };
 use sha2::{Digest, Sha256};
+use tokio::sync::Semaphore;
 
 use crate::{
     api::extract::CurrentUser,
+    db,
     entities::{api_token, login_attempt, user},
     error::{AppError, AppResult},
-    services::{sessions, users::UserView},
+    services::{read_cache::ReadCache, sessions, users::UserView},
 };
 
 /// Failed logins for one account within [`THROTTLE_WINDOW`] before it is locked (SPEC §3).
@@ -27,8 +29,14 @@ pub const ACCOUNT_FAILURE_LIMIT: usize = 5;
 pub const CLIENT_FAILURE_LIMIT: usize = 20;
 pub const THROTTLE_WINDOW: Duration = Duration::minutes(15);
 
+/// Password hashes computed at once. Each argon2id run holds a 19 MiB
+/// buffer: a burst of sign-ins waits here instead of growing memory.
+const CONCURRENT_HASHES: usize = 2;
+static HASHING: Semaphore = Semaphore::const_new(CONCURRENT_HASHES);
+
 /// Hashes a password with argon2id on a blocking thread.
 pub async fn hash_password(password: String) -> anyhow::Result<String> {
+    let _turn = HASHING.acquire().await?;
     tokio::task::spawn_blocking(move || {
         Argon2::default()
             .hash_password(password.as_bytes())
@@ -40,6 +48,9 @@ pub async fn hash_password(password: String) -> anyhow::Result<String> {
 
 /// Verifies a password against a stored hash on a blocking thread.
 pub async fn verify_password(password: String, hash: String) -> bool {
+    let Ok(_turn) = HASHING.acquire().await else {
+        return false;
+    };
     tokio::task::spawn_blocking(move || {
         Argon2::default()
             .verify_password(password.as_bytes(), hash.as_str())
@@ -224,20 +235,40 @@ pub async fn issue_token<C: ConnectionTrait>(
     Ok((token, expires_at))
 }
 
+/// The callers of recently seen bearer tokens, with each token's expiry.
+pub type Callers = ReadCache<String, (CurrentUser, DateTime<Utc>)>;
+
 /// Resolves a bearer token to its active, unexpired, unrevoked user, in one
-/// query: revocation, deactivation and a password reset take effect on the
-/// very next request, on every instance.
-pub async fn authenticate<C: ConnectionTrait>(db: &C, token: &str) -> AppResult<CurrentUser> {
+/// query, or from `callers` when no write has committed since it was read
+/// (SQLite): revocation, deactivation and a password reset take effect on
+/// the very next request.
+pub async fn authenticate<C: ConnectionTrait>(
+    db: &C,
+    callers: &Callers,
+    token: &str,
+) -> AppResult<CurrentUser> {
+    let hash = token_hash(token);
+    let now = Utc::now();
+    if let Some((caller, expires_at)) = callers.get(&hash) {
+        return if expires_at > now {
+            Ok(caller)
+        } else {
+            Err(AppError::Unauthorized)
+        };
+    }
+    let start = callers.start();
     let (found, account) = api_token::Entity::find()
         .find_also_related(user::Entity)
-        .filter(api_token::Column::TokenHash.eq(token_hash(token)))
+        .filter(api_token::Column::TokenHash.eq(&hash))
         .filter(api_token::Column::RevokedAt.is_null())
-        .filter(api_token::Column::ExpiresAt.gt(Utc::now()))
+        .filter(api_token::Column::ExpiresAt.gt(now))
         .filter(user::Column::Active.eq(true))
         .one(db)
         .await?
         .ok_or(AppError::Unauthorized)?;
-    current_user(account.ok_or(AppError::Unauthorized)?, Some(found.id))
+    let caller = current_user(account.ok_or(AppError::Unauthorized)?, Some(found.id))?;
+    callers.put(hash, start, (caller.clone(), found.expires_at));
+    Ok(caller)
 }
 
 /// The caller behind an active account; `token_id` is the bearer token the
@@ -256,13 +287,16 @@ pub fn current_user(account: user::Model, token_id: Option<i32>) -> AppResult<Cu
     })
 }
 
-/// Revokes one token (logout).
-pub async fn revoke_token<C: ConnectionTrait>(db: &C, token_id: i32) -> AppResult<()> {
+/// Revokes one token (logout), in a write transaction so that no copy of
+/// its caller outlives it.
+pub async fn revoke_token(db: &DatabaseConnection, token_id: i32) -> AppResult<()> {
+    let txn = db::write_txn(db).await?;
     api_token::Entity::update_many()
         .col_expr(api_token::Column::RevokedAt, Expr::value(Utc::now()))
         .filter(api_token::Column::Id.eq(token_id))
-        .exec(db)
+        .exec(&txn)
         .await?;
+    txn.commit().await?;
     Ok(())
 }
 

@@ -12,6 +12,7 @@ pub mod idempotency;
 pub mod nominations;
 pub mod offerings;
 pub mod pagination;
+pub mod read_cache;
 pub mod sessions;
 pub mod students;
 pub mod suspensions;

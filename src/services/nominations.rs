@@ -7,8 +7,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, JoinType, QueryFilter,
+    QueryOrder, QuerySelect, RelationTrait,
     sea_query::{Expr, ExprTrait},
 };
 use serde::{Deserialize, Serialize};
@@ -425,18 +425,19 @@ async fn completed_training<C: ConnectionTrait>(
         .into_iter()
         .map(|t| (t.masl_id, t.completed_on))
         .collect();
-    let completed = nomination::Entity::find()
+    let completed: Vec<(String, NaiveDate)> = nomination::Entity::find()
+        .select_only()
+        .join(JoinType::InnerJoin, nomination::Relation::Offering.def())
+        .join(JoinType::InnerJoin, offering::Relation::Course.def())
+        .column(crate::entities::course::Column::MaslId)
+        .column(offering::Column::EndDate)
         .filter(nomination::Column::StudentId.eq(student_id))
         .filter(nomination::Column::Status.eq(Status::Completed.as_str()))
+        .filter(offering::Column::EndDate.lte(today))
+        .into_tuple()
         .all(db)
         .await?;
-    for n in completed {
-        let offering = find_offering(db, n.offering_id).await?;
-        if offering.end_date <= today {
-            let course = offering_course(db, &offering).await?;
-            done.push((course.masl_id, offering.end_date));
-        }
-    }
+    done.extend(completed);
     Ok(done)
 }
 
@@ -1311,24 +1312,19 @@ pub async fn withdraw(
     } else {
         WithdrawalCause::Liaison
     };
-    let owned = db::write_txn(&state.db).await?;
-    let txn = &owned;
-    let work: AppResult<()> = async {
-        let (n, facts) = load_for_action(txn, caller, id).await?;
-        withdraw_in(
-            txn,
-            state,
-            &n,
-            &facts,
-            cause,
-            request.reason.trim(),
-            Some(caller.id),
-        )
-        .await
-    }
-    .await;
-    work?;
-    finish(state, owned, id).await
+    let (n, facts) = load_for_action(&state.db, caller, id).await?;
+    let txn = db::write_txn(&state.db).await?;
+    withdraw_in(
+        &txn,
+        state,
+        &n,
+        &facts,
+        cause,
+        request.reason.trim(),
+        Some(caller.id),
+    )
+    .await?;
+    finish(state, txn, id).await
 }
 
 async fn withdraw_in(
@@ -1820,9 +1816,8 @@ pub async fn list<C: ConnectionTrait>(
         query = query.filter(nomination::Column::StudentId.eq(student));
     }
     if let Some(masl) = filter.course {
-        query = query.filter(
-            crate::entities::course::Column::MaslId.eq(masl.trim().to_ascii_uppercase()),
-        );
+        query = query
+            .filter(crate::entities::course::Column::MaslId.eq(masl.trim().to_ascii_uppercase()));
     }
     if let Some(cursor) = cursor {
         query = query.filter(nomination::Column::Id.gt(cursor.int()?));
@@ -1837,7 +1832,12 @@ pub async fn list<C: ConnectionTrait>(
                 n.id
             )));
         };
-        items.push(view_with(n, &student, &offering, (&course.masl_id, &course.title))?);
+        items.push(view_with(
+            n,
+            &student,
+            &offering,
+            (&course.masl_id, &course.title),
+        )?);
     }
     Ok(Page {
         items,

@@ -635,15 +635,15 @@ pub async fn latest_scores<C: ConnectionTrait>(
     db: &C,
     student_id: i32,
 ) -> AppResult<(Option<english_test::Model>, Option<english_test::Model>)> {
-    let latest = |kind: &'static str| {
-        english_test::Entity::find()
-            .filter(english_test::Column::StudentId.eq(student_id))
-            .filter(english_test::Column::Kind.eq(kind))
-            .order_by_desc(english_test::Column::TakenOn)
-            .order_by_desc(english_test::Column::Id)
-            .one(db)
-    };
-    Ok((latest("ECL").await?, latest("OPI").await?))
+    // One query for both kinds: a student has a handful of results.
+    let tests = english_test::Entity::find()
+        .filter(english_test::Column::StudentId.eq(student_id))
+        .order_by_desc(english_test::Column::TakenOn)
+        .order_by_desc(english_test::Column::Id)
+        .all(db)
+        .await?;
+    let latest = |kind: &str| tests.iter().find(|t| t.kind == kind).cloned();
+    Ok((latest("ECL"), latest("OPI")))
 }
 
 /// The OPI pair of a stored OPI result.

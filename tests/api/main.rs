@@ -1,6 +1,7 @@
 //! Black-box tests through HTTP, one module per capability.
 mod approvals;
 mod auth;
+mod caching;
 mod catalog;
 #[path = "../common/mod.rs"]
 mod common;
