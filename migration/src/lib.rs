@@ -8,6 +8,7 @@ mod m20261128_000003_outbox;
 mod m20261128_000004_eligibility;
 mod m20261128_000005_nominations;
 mod m20261128_000006_web_sessions;
+mod m20261130_000007_list_indexes;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000004_eligibility::Migration),
             Box::new(m20261128_000005_nominations::Migration),
             Box::new(m20261128_000006_web_sessions::Migration),
+            Box::new(m20261130_000007_list_indexes::Migration),
         ]
     }
 }
