@@ -6,8 +6,8 @@ COPY migration migration
 COPY src src
 COPY templates templates
 COPY static static
-COPY benches benches
-RUN cargo build --release --locked && strip target/release/imet
+COPY bench bench
+RUN cargo build --release --locked -p imet && strip target/release/imet
 
 FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates curl \

@@ -4,9 +4,12 @@
 //!
 //! It makes eight countries, an admin (`IMET_ADMIN_EMAIL`/`IMET_ADMIN_PASSWORD`,
 //! or [`DEFAULT_EMAIL`]/[`DEFAULT_PASSWORD`]), an officer and one liaison per
-//! country, 60 courses with two classes each, allocations, students, and
-//! `nominations` nominations spread over countries and statuses; optionally
-//! `outbox` welcome emails queued through the real outbox.
+//! country, 60 courses with twenty classes each over ten years (the last ones
+//! still ahead), allocations, students, and `nominations` nominations spread
+//! over countries, and over statuses by their class's date (settled ones for
+//! past classes, work in hand for classes ahead); optionally `outbox` welcome
+//! emails queued through the real outbox. Secondary indexes of the two big
+//! tables are dropped for the load and built again after it.
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
@@ -154,7 +157,8 @@ struct Class {
     cost: i64,
 }
 
-/// Fills the database named by `config` (which must hold no nomination yet).
+/// Fills the database named by `config`, which must be empty (migrations
+/// are applied first).
 pub async fn run(config: &Config, nominations: u64, outbox: u64) -> anyhow::Result<()> {
     let started = Instant::now();
     let migrated = db::connect(&config.database_url).await?;

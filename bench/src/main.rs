@@ -189,9 +189,10 @@ async fn measure(
         database_url: format!("sqlite://{}?mode=rwc", dir.join("imet.db").display()),
         smtp_port: sink.port,
     };
-    let server = setup.serve("sqlite-app").await?;
+    let mut server = setup.serve("sqlite-app").await?;
     let api = Api::new(&server.base);
     rows.push(approvals(&progress, &api, s, "SQLite", ceiling.tps, &mut notes).await?);
+    server.mark("approvals");
 
     // --- the catalog GET, against a bare axum handler -----------------------
     progress.step(&format!("catalog: {} courses, wrk on the app", s.courses));
@@ -211,6 +212,7 @@ async fn measure(
     )
     .await?;
     progress.step("catalog: wrk on a bare axum handler with the same bytes");
+    server.mark("catalog");
     let body_file = dir.join("courses.json");
     std::fs::write(&body_file, &body)?;
     let bare = bare_run(&body_file, path, &admin, clients, s.seconds).await?;
@@ -262,7 +264,7 @@ async fn measure(
         let summary = setup.bench_data(size, outbox).await?;
         notes.push(summary);
         sink.reset();
-        let server = setup.serve(&name).await?;
+        let mut server = setup.serve(&name).await?;
         if outbox > 0 {
             progress.step(&format!("outbox: waiting for {outbox} emails at the sink"));
             let deadline = Instant::now() + Duration::from_secs(300);
@@ -282,9 +284,11 @@ async fn measure(
                 span.as_secs_f64()
             ));
             mails_per_sec = Some(rate);
+            server.mark("outbox");
         }
         let api = Api::new(&server.base);
         let (admin, waited) = api.admin_when_ready(Duration::from_secs(600)).await?;
+        server.mark("login");
         if waited > Duration::from_secs(2) {
             notes.push(format!(
                 "list at {size}: logins failed (5xx) for {:.0} s after the server started",
@@ -294,6 +298,7 @@ async fn measure(
         progress.step(&format!("list at {size}: paging to a deep cursor"));
         let list = "/api/v1/nominations?country=JO&status=completed";
         let (cursor, matching) = api.deep_cursor(&admin, list, 0.9).await?;
+        server.mark("paging");
         progress.step(&format!("list at {size}: wrk"));
         let url = format!("{}{list}&limit=50&cursor={cursor}", server.base);
         let result = wrk::run(&url, Some(&admin), s.list_connections, s.seconds).await?;
@@ -362,9 +367,10 @@ async fn measure(
             smtp_port: sink.port,
         };
         let result = async {
-            let server = setup.serve("postgres-app").await?;
+            let mut server = setup.serve("postgres-app").await?;
             let api = Api::new(&server.base);
             let row = approvals(&progress, &api, s, "PostgreSQL", ceiling.tps, &mut notes).await;
+            server.mark("approvals");
             peaks.push((server.name.clone(), server.stop().await?));
             row
         }
@@ -379,17 +385,12 @@ async fn measure(
 
     let (worst, peak) = peaks
         .iter()
-        .max_by_key(|(_, kib)| *kib)
-        .cloned()
+        .max_by_key(|(_, (kib, _))| *kib)
+        .map(|(name, (kib, _))| (name.clone(), *kib))
         .context("no server ran")?;
-    notes.push(format!(
-        "peak RSS (VmHWM) per server: {}",
-        peaks
-            .iter()
-            .map(|(name, kib)| format!("{name} {:.1} MiB", *kib as f64 / 1024.0))
-            .collect::<Vec<_>>()
-            .join(", ")
-    ));
+    for (name, (_, trail)) in &peaks {
+        notes.push(format!("peak RSS (VmHWM) of {name}: {trail}"));
+    }
     rows.push(Row {
         measure: "peak RSS of the server through the whole benchmark".into(),
         app: format!("{:.1} MiB ({worst})", peak as f64 / 1024.0),

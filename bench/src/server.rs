@@ -71,7 +71,8 @@ impl Setup<'_> {
             .stderr(Stdio::from(log))
             .spawn()
             .context("starting imet serve")?;
-        let server = Server {
+        let mut server = Server {
+            marks: Vec::new(),
             name: name.to_owned(),
             pid: child.id().context("server pid")?,
             child,
@@ -84,6 +85,7 @@ impl Setup<'_> {
             if let Ok(res) = client.get(format!("{}/health", server.base)).send().await
                 && res.status().is_success()
             {
+                server.mark("started");
                 return Ok(server);
             }
             if Instant::now() > deadline {
@@ -95,6 +97,8 @@ impl Setup<'_> {
 }
 
 pub struct Server {
+    /// The peak RSS after each step, for the notes.
+    marks: Vec<(String, u64)>,
     pub name: String,
     pub base: String,
     pub pid: u32,
@@ -113,9 +117,23 @@ impl Server {
             .context("VmHWM in /proc/PID/status")
     }
 
-    /// Reads the peak RSS, then stops the server as SIGTERM would.
-    pub async fn stop(mut self) -> anyhow::Result<u64> {
+    /// Notes the peak RSS so far, after `step`.
+    pub fn mark(&mut self, step: &str) {
+        if let Ok(kib) = self.peak_rss_kib() {
+            self.marks.push((step.to_owned(), kib));
+        }
+    }
+
+    /// Reads the peak RSS, then stops the server as SIGTERM would. Returns
+    /// the peak in KiB and how it grew, step by step.
+    pub async fn stop(mut self) -> anyhow::Result<(u64, String)> {
         let peak = self.peak_rss_kib()?;
+        let trail = self
+            .marks
+            .iter()
+            .map(|(step, kib)| format!("{step} {:.1}", *kib as f64 / 1024.0))
+            .collect::<Vec<_>>()
+            .join(" → ");
         let _ = Command::new("kill")
             .args(["-TERM", &self.pid.to_string()])
             .status()
@@ -126,6 +144,9 @@ impl Server {
         {
             self.child.kill().await?;
         }
-        Ok(peak)
+        Ok((
+            peak,
+            format!("{trail} → end {:.1} MiB", peak as f64 / 1024.0),
+        ))
     }
 }

@@ -213,6 +213,12 @@ impl Browser {
     /// Accessibility problems a machine can find on the page: landmarks,
     /// skip link, one `h1`, labels, descriptions, unique ids, link text.
     pub async fn accessibility_problems(&self) -> Vec<String> {
+        // Headless Chromium gives a newly loaded page focus only at the first
+        // interaction; without it no element matches `:focus`, and the skip
+        // link could not be seen to appear. A click on the heading gives it.
+        if let Ok(heading) = self.client.find(Locator::Css("h1")).await {
+            heading.click().await.expect("click the page's heading");
+        }
         let found = self
             .client
             .execute(ACCESSIBILITY_CHECK, vec![])
