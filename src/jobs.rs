@@ -2,6 +2,8 @@
 //! were lifted today, withdraws on-hold nominations whose class started, and
 //! warns liaisons of ECL scores that expire before an approved class starts.
 //! Every step is idempotent, so several instances may run it.
+use std::collections::HashSet;
+
 use chrono::{NaiveDate, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
@@ -9,7 +11,7 @@ use crate::{
     app::AppState,
     db,
     domain::{nomination::Status, proficiency::valid_through, role::Role},
-    entities::{course, nomination, offering, suspension},
+    entities::{course, nomination, offering, outbox, student, suspension},
     error::{AppError, AppResult},
     mail::{self, templates::EclExpiry},
     services::{countries, nominations, students, suspensions},
@@ -92,32 +94,40 @@ async fn announce_due(
 
 /// Queues, once per nomination, a warning to the country's liaisons when the
 /// student's latest ECL score stops being valid before an approved class
-/// that requires one starts.
+/// that requires one starts. The database picks the candidates (approved,
+/// class ahead, course with an ECL minimum, not warned yet); each warning is
+/// queued in a short transaction of its own.
 async fn warn_ecl_expiry(state: &AppState, today: NaiveDate) -> AppResult<usize> {
-    let txn = db::write_txn(&state.db).await?;
-    let approved = nomination::Entity::find()
+    let warned = outbox::Entity::find()
+        .select_only()
+        .column(outbox::Column::DedupeKey)
+        .filter(outbox::Column::DedupeKey.starts_with(ECL_EXPIRY_KEY))
+        .into_tuple::<Option<String>>()
+        .all(&state.db)
+        .await?;
+    let warned: HashSet<String> = warned.into_iter().flatten().collect();
+    let candidates = nomination::Entity::find()
+        .find_also_related(student::Entity)
+        .find_also(nomination::Entity, offering::Entity)
+        .find_also(offering::Entity, course::Entity)
         .filter(nomination::Column::Status.eq(Status::Approved.as_str()))
-        .all(&txn)
+        .filter(offering::Column::StartDate.gt(today))
+        .filter(course::Column::EclMin.is_not_null())
+        .all(&state.db)
         .await?;
     let mut queued = 0;
-    for n in approved {
-        let Some(class) = offering::Entity::find_by_id(n.offering_id)
-            .one(&txn)
-            .await?
-        else {
+    for (n, student, class, course) in candidates {
+        let key = format!("{ECL_EXPIRY_KEY}{}", n.id);
+        if warned.contains(&key) {
             continue;
+        }
+        let (Some(student), Some(class), Some(course)) = (student, class, course) else {
+            return Err(AppError::Internal(anyhow::anyhow!(
+                "nomination {} without its student, class or course",
+                n.id
+            )));
         };
-        if class.start_date <= today {
-            continue;
-        }
-        let course = course::Entity::find_by_id(class.course_id)
-            .one(&txn)
-            .await?
-            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("offering without its course")))?;
-        if course.ecl_min.is_none() {
-            continue;
-        }
-        let (Some(ecl), _) = students::latest_scores(&txn, n.student_id).await? else {
+        let (Some(ecl), _) = students::latest_scores(&state.db, n.student_id).await? else {
             continue;
         };
         let Some(score) = ecl.score else { continue };
@@ -125,8 +135,7 @@ async fn warn_ecl_expiry(state: &AppState, today: NaiveDate) -> AppResult<usize>
         if expires >= class.start_date {
             continue;
         }
-        let student = nominations::student_of(&txn, &n).await?;
-        let country = countries::find(&txn, &n.country_code).await?;
+        let country = countries::find(&state.db, &n.country_code).await?;
         let email = EclExpiry {
             n: nominations::mail_facts(
                 n.id,
@@ -140,19 +149,16 @@ async fn warn_ecl_expiry(state: &AppState, today: NaiveDate) -> AppResult<usize>
             valid_through: expires,
         };
         let recipients =
-            nominations::role_emails(&txn, Role::CountryLiaison, Some(&n.country_code)).await?;
-        if mail::enqueue_once(
-            &txn,
-            &state.config,
-            &format!("ecl_expiry:nomination:{}", n.id),
-            recipients,
-            &email,
-        )
-        .await?
-        {
+            nominations::role_emails(&state.db, Role::CountryLiaison, Some(&n.country_code))
+                .await?;
+        let txn = db::write_txn(&state.db).await?;
+        if mail::enqueue_once(&txn, &state.config, &key, recipients, &email).await? {
             queued += 1;
         }
+        txn.commit().await?;
     }
-    txn.commit().await?;
     Ok(queued)
 }
+
+/// The outbox key of a nomination's ECL expiry warning, before its id.
+const ECL_EXPIRY_KEY: &str = "ecl_expiry:nomination:";

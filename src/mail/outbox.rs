@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TryInsertResult,
-    sea_query::{Expr, LockBehavior, LockType},
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, TryInsertResult,
+    sea_query::{Expr, ExprTrait, LockBehavior, LockType},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -306,44 +306,41 @@ fn due(now: DateTime<Utc>) -> Condition {
         )
 }
 
-/// Claims up to `limit` due messages for one worker until `lease_until`.
-/// On PostgreSQL the candidates are locked with `FOR UPDATE SKIP LOCKED`, so
-/// concurrent workers take different rows; on SQLite the write transaction
-/// is exclusive. Each claim is also a conditional update that only succeeds
-/// while the row is still due, so a message is never claimed twice.
+/// Claims up to `limit` due messages for one worker until `lease_until`, in
+/// one statement: a conditional update of the first due rows that answers
+/// the rows it changed. On PostgreSQL the candidates are locked with
+/// `FOR UPDATE SKIP LOCKED`, so concurrent workers take different rows; on
+/// SQLite the write transaction is exclusive. The update only changes rows
+/// still due, so a message is never claimed twice.
 pub(crate) async fn claim(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
     lease_until: DateTime<Utc>,
     limit: u64,
 ) -> Result<Vec<outbox::Model>, DbErr> {
-    let txn = db::write_txn(db).await?;
-    let mut query = outbox::Entity::find()
+    let mut due_first = outbox::Entity::find()
+        .select_only()
+        .column(outbox::Column::Id)
         .filter(due(now))
         .order_by_asc(outbox::Column::NextAttemptAt)
         .order_by_asc(outbox::Column::Id)
         .limit(limit);
     if db.get_database_backend() == DbBackend::Postgres {
-        query = query.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+        due_first = due_first.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
     }
-    let candidates = query.all(&txn).await?;
-    let mut claimed = Vec::with_capacity(candidates.len());
-    for row in candidates {
-        let updated = outbox::Entity::update_many()
-            .col_expr(
-                outbox::Column::Status,
-                Expr::value(OutboxStatus::Sending.as_str()),
-            )
-            .col_expr(outbox::Column::ClaimedUntil, Expr::value(lease_until))
-            .filter(outbox::Column::Id.eq(row.id))
-            .filter(due(now))
-            .exec(&txn)
-            .await?;
-        if updated.rows_affected == 1 {
-            claimed.push(row);
-        }
-    }
+    let txn = db::write_txn(db).await?;
+    let mut claimed = outbox::Entity::update_many()
+        .col_expr(
+            outbox::Column::Status,
+            Expr::value(OutboxStatus::Sending.as_str()),
+        )
+        .col_expr(outbox::Column::ClaimedUntil, Expr::value(lease_until))
+        .filter(outbox::Column::Id.in_subquery(due_first.into_query()))
+        .filter(due(now))
+        .exec_with_returning(&txn)
+        .await?;
     txn.commit().await?;
+    claimed.sort_by_key(|m| (m.next_attempt_at, m.id));
     Ok(claimed)
 }
 
@@ -356,48 +353,78 @@ pub(crate) enum Outcome {
     Failed(String),
 }
 
-/// Records the outcome of the attempt on a message this worker claimed.
-/// Returns `false` when the claim had been lost (the row is no longer `sending`).
+/// Records the outcomes of one batch of attempts, in one transaction: the
+/// delivered messages in one statement, the others one by one. A message
+/// whose claim was lost (it is no longer `sending`) is left as it is;
+/// answers how many were.
 pub(crate) async fn record(
     db: &DatabaseConnection,
-    message: &outbox::Model,
-    outcome: Outcome,
+    outcomes: Vec<(outbox::Model, Outcome)>,
     now: DateTime<Utc>,
-) -> Result<bool, DbErr> {
-    let attempts = message.attempts + 1;
-    let mut update = outbox::Entity::update_many()
-        .col_expr(outbox::Column::Attempts, Expr::value(attempts))
-        .col_expr(
-            outbox::Column::ClaimedUntil,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        );
-    update = match outcome {
-        Outcome::Sent => update
+) -> Result<usize, DbErr> {
+    let still_claimed = || outbox::Column::Status.eq(OutboxStatus::Sending.as_str());
+    let txn = db::write_txn(db).await?;
+    let mut recorded = 0;
+    let mut attempted = outcomes.len() as u64;
+    let mut sent = Vec::new();
+    for (message, outcome) in outcomes {
+        let attempts = message.attempts + 1;
+        let update = outbox::Entity::update_many()
+            .col_expr(outbox::Column::Attempts, Expr::value(attempts))
+            .col_expr(
+                outbox::Column::ClaimedUntil,
+                Expr::value(Option::<DateTime<Utc>>::None),
+            );
+        let update = match outcome {
+            Outcome::Sent => {
+                sent.push(message.id);
+                continue;
+            }
+            Outcome::Retry(at, error) => update
+                .col_expr(
+                    outbox::Column::Status,
+                    Expr::value(OutboxStatus::Pending.as_str()),
+                )
+                .col_expr(outbox::Column::NextAttemptAt, Expr::value(at))
+                .col_expr(outbox::Column::LastError, Expr::value(error)),
+            Outcome::Failed(error) => update
+                .col_expr(
+                    outbox::Column::Status,
+                    Expr::value(OutboxStatus::Failed.as_str()),
+                )
+                .col_expr(outbox::Column::LastError, Expr::value(error)),
+        };
+        recorded += update
+            .filter(outbox::Column::Id.eq(message.id))
+            .filter(still_claimed())
+            .exec(&txn)
+            .await?
+            .rows_affected;
+    }
+    if !sent.is_empty() {
+        recorded += outbox::Entity::update_many()
+            .col_expr(
+                outbox::Column::Attempts,
+                Expr::col(outbox::Column::Attempts).add(1),
+            )
+            .col_expr(
+                outbox::Column::ClaimedUntil,
+                Expr::value(Option::<DateTime<Utc>>::None),
+            )
             .col_expr(
                 outbox::Column::Status,
                 Expr::value(OutboxStatus::Sent.as_str()),
             )
-            .col_expr(outbox::Column::SentAt, Expr::value(now)),
-        Outcome::Retry(at, error) => update
-            .col_expr(
-                outbox::Column::Status,
-                Expr::value(OutboxStatus::Pending.as_str()),
-            )
-            .col_expr(outbox::Column::NextAttemptAt, Expr::value(at))
-            .col_expr(outbox::Column::LastError, Expr::value(error)),
-        Outcome::Failed(error) => update
-            .col_expr(
-                outbox::Column::Status,
-                Expr::value(OutboxStatus::Failed.as_str()),
-            )
-            .col_expr(outbox::Column::LastError, Expr::value(error)),
-    };
-    let updated = update
-        .filter(outbox::Column::Id.eq(message.id))
-        .filter(outbox::Column::Status.eq(OutboxStatus::Sending.as_str()))
-        .exec(db)
-        .await?;
-    Ok(updated.rows_affected == 1)
+            .col_expr(outbox::Column::SentAt, Expr::value(now))
+            .filter(outbox::Column::Id.is_in(sent))
+            .filter(still_claimed())
+            .exec(&txn)
+            .await?
+            .rows_affected;
+    }
+    txn.commit().await?;
+    attempted -= recorded;
+    Ok(attempted as usize)
 }
 
 /// Messages not yet delivered nor parked (`pending` and `sending`).

@@ -16,10 +16,13 @@
 //! message is due again.
 //!
 //! [`Mailer::wake`]: crate::mail::Mailer::wake
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use chrono::Utc;
-use tokio::{sync::watch, task::JoinSet};
+use tokio::{
+    sync::{Semaphore, watch},
+    task::JoinSet,
+};
 
 use crate::{
     app::AppState,
@@ -39,8 +42,9 @@ pub const MAX_BACKOFF: Duration = Duration::from_secs(3600);
 pub const LEASE: Duration = Duration::from_secs(300);
 /// The longest one delivery may take, all SMTP commands included.
 const SEND_TIMEOUT: Duration = Duration::from_secs(120);
-/// Messages claimed at once (one per pooled SMTP connection).
-const BATCH: u64 = POOL_SIZE as u64;
+/// Messages claimed (and their outcomes recorded) at once; they are sent
+/// over the pooled SMTP connections.
+const BATCH: u64 = 50;
 /// Shortest sleep between two rounds, so a busy queue is never spun on.
 const MIN_SLEEP: Duration = Duration::from_millis(20);
 
@@ -113,6 +117,7 @@ async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
 
 /// Delivers batches until nothing is due (or the worker is told to stop).
 async fn deliver_due(state: &AppState, stop: &watch::Receiver<bool>) -> Result<(), sea_orm::DbErr> {
+    let connections = Arc::new(Semaphore::new(POOL_SIZE as usize));
     loop {
         let now = Utc::now();
         let lease =
@@ -122,28 +127,42 @@ async fn deliver_due(state: &AppState, stop: &watch::Receiver<bool>) -> Result<(
         let mut sends = JoinSet::new();
         for message in batch {
             let state = state.clone();
-            sends.spawn(async move { deliver(&state, message).await });
+            let connections = connections.clone();
+            sends.spawn(async move {
+                // As many sends at once as the SMTP pool has connections.
+                let _connection = connections.acquire_owned().await;
+                let outcome = deliver(&state, &message).await;
+                (message, outcome)
+            });
         }
+        let mut outcomes = Vec::with_capacity(claimed);
         while let Some(done) = sends.join_next().await {
             match done {
-                Ok(Err(err)) => tracing::warn!(error = %err, "mail worker: recording an outcome"),
+                Ok(outcome) => outcomes.push(outcome),
                 Err(err) => tracing::error!(error = %err, "mail worker: delivery task failed"),
-                Ok(Ok(())) => {}
             }
         }
-        if let Ok(depth) = outbox::queue_depth(&state.db).await {
-            metrics::gauge!("imet_mail_queue_depth").set(depth as f64);
+        let lost = outbox::record(&state.db, outcomes, Utc::now()).await?;
+        if lost > 0 {
+            tracing::warn!(
+                lost,
+                "email claims were lost before their outcomes were recorded"
+            );
         }
         if (claimed as u64) < BATCH || *stop.borrow() {
-            return Ok(());
+            break;
         }
     }
+    if let Ok(depth) = outbox::queue_depth(&state.db).await {
+        metrics::gauge!("imet_mail_queue_depth").set(depth as f64);
+    }
+    Ok(())
 }
 
-/// Sends one claimed message and records what happened.
-async fn deliver(state: &AppState, message: outbox_row::Model) -> Result<(), sea_orm::DbErr> {
+/// Sends one claimed message and decides what becomes of it.
+async fn deliver(state: &AppState, message: &outbox_row::Model) -> Outcome {
     let result =
-        match tokio::time::timeout(SEND_TIMEOUT, state.mailer.transport().send(&message)).await {
+        match tokio::time::timeout(SEND_TIMEOUT, state.mailer.transport().send(message)).await {
             Ok(result) => result,
             Err(_) => Err(SendError::Transient(format!(
                 "no answer within {} seconds",
@@ -182,13 +201,7 @@ async fn deliver(state: &AppState, message: outbox_row::Model) -> Result<(), sea
             tracing::error!(id = message.id, attempts, %error, "email failed; parked for an admin");
         }
     }
-    if !outbox::record(&state.db, &message, outcome, now).await? {
-        tracing::warn!(
-            id = message.id,
-            "email claim was lost before its outcome was recorded"
-        );
-    }
-    Ok(())
+    outcome
 }
 
 #[cfg(test)]

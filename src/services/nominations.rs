@@ -1695,20 +1695,30 @@ pub async fn apply_suspensions(
 /// Withdraws, without penalty, every on-hold nomination whose class has
 /// started by `today` (cause `suspension`). Returns how many.
 pub async fn withdraw_started_holds(state: &AppState, today: NaiveDate) -> AppResult<usize> {
-    let txn = db::write_txn(&state.db).await?;
-    let held = nomination::Entity::find()
+    // Only the held nominations whose class has started, found by the
+    // database; each is withdrawn in a short transaction of its own.
+    let started: Vec<(
+        nomination::Model,
+        Option<student::Model>,
+        Option<offering::Model>,
+    )> = nomination::Entity::find()
+        .find_also_related(student::Entity)
+        .find_also(nomination::Entity, offering::Entity)
         .filter(nomination::Column::Status.eq(Status::OnHold.as_str()))
-        .all(&txn)
+        .filter(offering::Column::StartDate.lte(today))
+        .all(&state.db)
         .await?;
     let mut count = 0;
-    for n in held {
-        let offering = find_offering(&txn, n.offering_id).await?;
-        if offering.start_date > today {
-            continue;
-        }
-        let student = student_of(&txn, &n).await?;
-        let facts = Facts::load(&txn, student, offering, Some(n.id)).await?;
-        withdraw_in(
+    for (n, student, offering) in started {
+        let (Some(student), Some(offering)) = (student, offering) else {
+            return Err(AppError::Internal(anyhow::anyhow!(
+                "nomination {} without its student or class",
+                n.id
+            )));
+        };
+        let facts = Facts::load(&state.db, student, offering, Some(n.id)).await?;
+        let txn = db::write_txn(&state.db).await?;
+        let withdrawn = withdraw_in(
             &txn,
             state,
             &n,
@@ -1717,10 +1727,17 @@ pub async fn withdraw_started_holds(state: &AppState, today: NaiveDate) -> AppRe
             "the class started while the country was suspended",
             None,
         )
-        .await?;
-        count += 1;
+        .await;
+        match withdrawn {
+            Ok(()) => {
+                txn.commit().await?;
+                count += 1;
+            }
+            // Changed meanwhile (released, withdrawn): nothing left to do.
+            Err(AppError::Conflict { .. }) => {}
+            Err(other) => return Err(other),
+        }
     }
-    txn.commit().await?;
     if count > 0 {
         state.mailer.wake();
     }
