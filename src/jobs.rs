@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use chrono::{NaiveDate, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::{
     app::AppState,
@@ -106,58 +106,84 @@ async fn warn_ecl_expiry(state: &AppState, today: NaiveDate) -> AppResult<usize>
         .all(&state.db)
         .await?;
     let warned: HashSet<String> = warned.into_iter().flatten().collect();
-    let candidates = nomination::Entity::find()
-        .find_also_related(student::Entity)
-        .find_also(nomination::Entity, offering::Entity)
-        .find_also(offering::Entity, course::Entity)
-        .filter(nomination::Column::Status.eq(Status::Approved.as_str()))
-        .filter(offering::Column::StartDate.gt(today))
-        .filter(course::Column::EclMin.is_not_null())
-        .all(&state.db)
-        .await?;
     let mut queued = 0;
-    for (n, student, class, course) in candidates {
-        let key = format!("{ECL_EXPIRY_KEY}{}", n.id);
-        if warned.contains(&key) {
-            continue;
-        }
-        let (Some(student), Some(class), Some(course)) = (student, class, course) else {
-            return Err(AppError::Internal(anyhow::anyhow!(
-                "nomination {} without its student, class or course",
-                n.id
-            )));
+    let mut after = 0;
+    // A page of candidates at a time, so memory stays flat however many there are.
+    loop {
+        let candidates = nomination::Entity::find()
+            .find_also_related(student::Entity)
+            .find_also(nomination::Entity, offering::Entity)
+            .find_also(offering::Entity, course::Entity)
+            .filter(nomination::Column::Status.eq(Status::Approved.as_str()))
+            .filter(nomination::Column::Id.gt(after))
+            .filter(offering::Column::StartDate.gt(today))
+            .filter(course::Column::EclMin.is_not_null())
+            .order_by_asc(nomination::Column::Id)
+            .limit(CANDIDATES_PER_PAGE)
+            .all(&state.db)
+            .await?;
+        let Some((last, ..)) = candidates.last() else {
+            return Ok(queued);
         };
-        let (Some(ecl), _) = students::latest_scores(&state.db, n.student_id).await? else {
-            continue;
-        };
-        let Some(score) = ecl.score else { continue };
-        let expires = valid_through(ecl.taken_on, state.config.validity.ecl);
-        if expires >= class.start_date {
-            continue;
+        after = last.id;
+        for (n, student, class, course) in candidates {
+            queued += warn_if_expiring(state, &warned, n, student, class, course).await?;
         }
-        let country = countries::find(&state.db, &n.country_code).await?;
-        let email = EclExpiry {
-            n: nominations::mail_facts(
-                n.id,
-                &student,
-                &country,
-                (&course.masl_id, &course.title),
-                &class,
-            ),
-            score,
-            taken_on: ecl.taken_on,
-            valid_through: expires,
-        };
-        let recipients =
-            nominations::role_emails(&state.db, Role::CountryLiaison, Some(&n.country_code))
-                .await?;
-        let txn = db::write_txn(&state.db).await?;
-        if mail::enqueue_once(&txn, &state.config, &key, recipients, &email).await? {
-            queued += 1;
-        }
-        txn.commit().await?;
     }
-    Ok(queued)
+}
+
+/// Candidates of [`warn_ecl_expiry`] read at once.
+const CANDIDATES_PER_PAGE: u64 = 500;
+
+/// Queues the ECL expiry warning of one candidate when it is due; answers
+/// how many were queued (0 or 1).
+async fn warn_if_expiring(
+    state: &AppState,
+    warned: &HashSet<String>,
+    n: nomination::Model,
+    student: Option<student::Model>,
+    class: Option<offering::Model>,
+    course: Option<course::Model>,
+) -> AppResult<usize> {
+    let key = format!("{ECL_EXPIRY_KEY}{}", n.id);
+    if warned.contains(&key) {
+        return Ok(0);
+    }
+    let (Some(student), Some(class), Some(course)) = (student, class, course) else {
+        return Err(AppError::Internal(anyhow::anyhow!(
+            "nomination {} without its student, class or course",
+            n.id
+        )));
+    };
+    let (Some(ecl), _) = students::latest_scores(&state.db, n.student_id).await? else {
+        return Ok(0);
+    };
+    let Some(score) = ecl.score else {
+        return Ok(0);
+    };
+    let expires = valid_through(ecl.taken_on, state.config.validity.ecl);
+    if expires >= class.start_date {
+        return Ok(0);
+    }
+    let country = countries::find(&state.db, &n.country_code).await?;
+    let email = EclExpiry {
+        n: nominations::mail_facts(
+            n.id,
+            &student,
+            &country,
+            (&course.masl_id, &course.title),
+            &class,
+        ),
+        score,
+        taken_on: ecl.taken_on,
+        valid_through: expires,
+    };
+    let recipients =
+        nominations::role_emails(&state.db, Role::CountryLiaison, Some(&n.country_code)).await?;
+    let txn = db::write_txn(&state.db).await?;
+    let queued = mail::enqueue_once(&txn, &state.config, &key, recipients, &email).await?;
+    txn.commit().await?;
+    Ok(usize::from(queued))
 }
 
 /// The outbox key of a nomination's ECL expiry warning, before its id.

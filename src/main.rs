@@ -131,11 +131,16 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
 /// the first sign-in, every argon2 buffer (19 MiB) would be carved from a heap
 /// arena and stay resident (peak RSS ~170 MB after the demo's sign-ins). A
 /// fixed threshold maps such blocks and gives them back when freed (~50 MB).
+/// Fewer arenas keep large list pages from leaving memory behind in each.
 fn keep_freed_memory_returned() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only changes allocator settings; it is called before
     // this process allocates anything large.
     unsafe {
         libc::mallopt(libc::M_MMAP_THRESHOLD, 1024 * 1024);
+        // One arena per core (glibc's default allows eight): SQLite's
+        // connection threads and tokio's workers then share a few heaps
+        // instead of each keeping freed memory of its own.
+        libc::mallopt(libc::M_ARENA_MAX, 2);
     }
 }
