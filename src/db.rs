@@ -99,7 +99,7 @@ impl Generation {
 
 /// The write generation of `db`'s SQLite file; `None` on PostgreSQL.
 pub fn generation(db: &DatabaseConnection) -> Option<Generation> {
-    (db.get_database_backend() == DbBackend::Sqlite).then(|| writer_queue(db).generation)
+    (db.get_database_backend() == DbBackend::Sqlite).then(|| shared_file(db).generation)
 }
 
 /// Opens a write transaction. On SQLite it first waits for the file's writer
@@ -109,7 +109,7 @@ pub async fn write_txn(db: &DatabaseConnection) -> Result<WriteTxn, DbErr> {
     let sqlite = db.get_database_backend() == DbBackend::Sqlite;
     let turn = match sqlite {
         true => {
-            let file = writer_queue(db);
+            let file = shared_file(db);
             Some((file.writers.lock_owned().await, file.generation))
         }
         false => None,
@@ -132,7 +132,7 @@ struct SqliteFile {
     generation: Generation,
 }
 
-fn writer_queue(db: &DatabaseConnection) -> SqliteFile {
+fn shared_file(db: &DatabaseConnection) -> SqliteFile {
     static FILES: LazyLock<Mutex<HashMap<PathBuf, SqliteFile>>> = LazyLock::new(Mutex::default);
     let file = db
         .get_sqlite_connection_pool()

@@ -42,9 +42,9 @@ pub const MAX_BACKOFF: Duration = Duration::from_secs(3600);
 pub const LEASE: Duration = Duration::from_secs(300);
 /// The longest one delivery may take, all SMTP commands included.
 const SEND_TIMEOUT: Duration = Duration::from_secs(120);
-/// Messages claimed (and their outcomes recorded) at once; they are sent
-/// over the pooled SMTP connections.
-const BATCH: u64 = 50;
+/// Messages claimed (and their outcomes recorded) at once: two for each
+/// pooled SMTP connection, so no connection idles while a batch finishes.
+const BATCH: u64 = 2 * POOL_SIZE as u64;
 /// Shortest sleep between two rounds, so a busy queue is never spun on.
 const MIN_SLEEP: Duration = Duration::from_millis(20);
 
