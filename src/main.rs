@@ -138,9 +138,9 @@ fn keep_freed_memory_returned() {
     // this process allocates anything large.
     unsafe {
         libc::mallopt(libc::M_MMAP_THRESHOLD, 1024 * 1024);
-        // One arena per core (glibc's default allows eight): SQLite's
-        // connection threads and tokio's workers then share a few heaps
-        // instead of each keeping freed memory of its own.
+        // Two arenas (glibc allows eight per core): SQLite's connection
+        // threads and tokio's workers then share a few heaps instead of
+        // each keeping freed memory of its own.
         libc::mallopt(libc::M_ARENA_MAX, 2);
     }
 }
