@@ -114,33 +114,31 @@ async fn insert<C: ConnectionTrait, E: Email>(
     recipients: Vec<String>,
     email: &E,
 ) -> AppResult<bool> {
-    match prepare(config, key, recipients, email)? {
-        Some(message) => message.write(db).await,
-        None => Ok(false),
-    }
+    prepare(config, key, recipients, email)?.write(db).await
 }
 
-/// An email rendered and ready to be queued: rendering happens before the
-/// transaction that queues it, so that transaction stays short.
-pub struct Prepared(outbox::ActiveModel);
+/// An email rendered and ready to be queued (or nothing, when it has no
+/// recipient): rendering happens before the transaction that queues it, so
+/// that transaction stays short.
+pub struct Prepared(Option<outbox::ActiveModel>);
 
-/// Renders `email` for `recipients` (trimmed, each once); `None` when no
+/// Renders `email` for `recipients` (trimmed, each once); nothing when no
 /// recipient is left.
 pub fn prepare<E: Email>(
     config: &Config,
     key: Option<&str>,
     recipients: Vec<String>,
     email: &E,
-) -> AppResult<Option<Prepared>> {
+) -> AppResult<Prepared> {
     let recipients = distinct_addresses(recipients);
     if recipients.is_empty() {
-        return Ok(None);
+        return Ok(Prepared(None));
     }
     let rendered = email
         .render(&config.base_url)
         .map_err(|e| anyhow::anyhow!("rendering the {} email: {e}", E::EVENT))?;
     let now = Utc::now();
-    Ok(Some(Prepared(outbox::ActiveModel {
+    Ok(Prepared(Some(outbox::ActiveModel {
         event: Set(E::EVENT.to_owned()),
         recipients: Set(serde_json::json!(recipients)),
         subject: Set(rendered.subject),
@@ -161,9 +159,13 @@ pub fn prepare<E: Email>(
 
 impl Prepared {
     /// Queues the message on `db`, which must be the transaction of the
-    /// change that causes it; `false` when its dedupe key was already used.
+    /// change that causes it; `false` when it had no recipient or its
+    /// dedupe key was already used.
     pub async fn write<C: ConnectionTrait>(self, db: &C) -> AppResult<bool> {
-        let inserted = outbox::Entity::insert(self.0)
+        let Some(row) = self.0 else {
+            return Ok(false);
+        };
+        let inserted = outbox::Entity::insert(row)
             .on_conflict_do_nothing_on([outbox::Column::DedupeKey])
             .exec_without_returning(db)
             .await?;

@@ -969,9 +969,10 @@ async fn notify_submitted<C: ConnectionTrait>(
     facts: &Facts,
     n: &nomination::Model,
 ) -> AppResult<()> {
-    if let Some(email) = submitted_email(db, state, facts, n).await? {
-        email.write(db).await?;
-    }
+    submitted_email(db, state, facts, n.id, &n.priority, n.estimated_cost_cents)
+        .await?
+        .write(db)
+        .await?;
     Ok(())
 }
 
@@ -980,12 +981,14 @@ async fn submitted_email<C: ConnectionTrait>(
     db: &C,
     state: &AppState,
     facts: &Facts,
-    n: &nomination::Model,
-) -> AppResult<Option<mail::outbox::Prepared>> {
+    id: i32,
+    priority: &str,
+    cost_cents: i64,
+) -> AppResult<mail::outbox::Prepared> {
     let email = NominationSubmitted {
-        n: facts.facts_for_mail(n.id),
-        priority: n.priority.clone(),
-        cost: dollars(n.estimated_cost_cents),
+        n: facts.facts_for_mail(id),
+        priority: priority.to_owned(),
+        cost: dollars(cost_cents),
     };
     mail::outbox::prepare(&state.config, None, officer_emails(db).await?, &email)
 }
@@ -1038,16 +1041,7 @@ pub async fn submit(
     submission_blockers(&facts, program, today)?;
     let checks = run_checks(&state.db, state, &facts, program, today).await?;
     let cost = facts.cost()?;
-    let email = submitted_email(
-        &state.db,
-        state,
-        &facts,
-        &nomination::Model {
-            estimated_cost_cents: cost,
-            ..n.clone()
-        },
-    )
-    .await?;
+    let email = submitted_email(&state.db, state, &facts, n.id, &n.priority, cost).await?;
     let now = Utc::now();
     let txn = db::write_txn(&state.db).await?;
     apply(
@@ -1067,9 +1061,7 @@ pub async fn submit(
         },
     )
     .await?;
-    if let Some(email) = email {
-        email.write(&txn).await?;
-    }
+    email.write(&txn).await?;
     finish(state, txn, id).await
 }
 
@@ -1117,9 +1109,7 @@ pub async fn approve(
         },
     )
     .await?;
-    if let Some(email) = email {
-        email.write(&txn).await?;
-    }
+    email.write(&txn).await?;
     take_seat(&txn, &facts.offering).await?;
     let key = allocation_key(&approved)?;
     let allocation =
@@ -1219,7 +1209,7 @@ async fn decision_email<C: ConnectionTrait>(
     n: &nomination::Model,
     decision: &str,
     reason: Option<String>,
-) -> AppResult<Option<mail::outbox::Prepared>> {
+) -> AppResult<mail::outbox::Prepared> {
     let mut recipients = liaison_emails(db, &n.country_code).await?;
     recipients.extend(facts.student.email.clone());
     let email = NominationDecision {
@@ -1292,9 +1282,7 @@ async fn decide(
         },
     )
     .await?;
-    if let Some(email) = email {
-        email.write(&txn).await?;
-    }
+    email.write(&txn).await?;
     finish(state, txn, id).await
 }
 
