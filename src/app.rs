@@ -15,7 +15,6 @@ use axum::{
 use axum_prometheus::{
     Handle, PrometheusMetricLayer, metrics_exporter_prometheus::PrometheusHandle,
 };
-use sea_orm::DatabaseConnection;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use tokio::net::TcpListener;
@@ -28,11 +27,13 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::{
     api,
+    clock::Clock,
     config::Config,
     db,
     error::AppError,
+    jobs,
     mail::{self, Mailer},
-    services::{auth, read_cache::ReadCache, users},
+    services::{Context, auth, read_cache::ReadCache, users},
     web,
 };
 
@@ -44,14 +45,20 @@ pub const JSON_BODY_LIMIT: usize = 1024 * 1024;
 /// live in the database.
 #[derive(Clone)]
 pub struct AppState {
-    pub db: DatabaseConnection,
+    /// What services take; the state reads as it (`state.db`, `&state`).
+    pub ctx: Context,
     /// Callers of recently seen bearer tokens (SQLite only; see `read_cache`).
     pub callers: Arc<auth::Callers>,
     /// Catalog pages as answered, by query string (SQLite only).
     pub catalog_pages: Arc<ReadCache<String, CatalogPage>>,
-    pub config: Arc<Config>,
-    /// Wakes the mail worker after a commit that queued an email.
-    pub mailer: Mailer,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Context;
+
+    fn deref(&self) -> &Context {
+        &self.ctx
+    }
 }
 
 /// A catalog page as sent: the JSON bytes and their entity tag.
@@ -107,9 +114,12 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
     let state = AppState {
         callers: Arc::new(ReadCache::new(&db)),
         catalog_pages: Arc::new(ReadCache::new(&db)),
-        db,
-        mailer: Mailer::new(&config)?,
-        config: Arc::new(config),
+        ctx: Context {
+            db,
+            mailer: Mailer::new(&config)?,
+            config: Arc::new(config),
+            clock: Clock::default(),
+        },
     };
     if let Some((email, password)) = &state.config.bootstrap_admin
         && users::bootstrap_admin(&state, email, password)
@@ -175,7 +185,7 @@ async fn ready(State(state): State<AppState>) -> Response {
     }
 }
 
-/// Serves HTTP and runs the mail worker until `shutdown` resolves, then
+/// Serves HTTP and runs the mail worker and the daily job until `shutdown` resolves, then
 /// finishes in-flight requests and the worker's batch in hand.
 pub async fn serve(
     listener: TcpListener,
@@ -185,7 +195,13 @@ pub async fn serve(
     // The router installs the metrics recorder the worker reports to.
     let app = router(state.clone());
     let (stop_worker, stopped) = tokio::sync::watch::channel(false);
-    let worker = mail::worker::spawn(state, stopped);
+    let worker = mail::worker::spawn(
+        state.db.clone(),
+        state.config.clone(),
+        state.mailer.clone(),
+        stopped.clone(),
+    );
+    let daily = jobs::spawn(state.ctx.clone(), stopped);
     let served = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
@@ -195,6 +211,9 @@ pub async fn serve(
     let _ = stop_worker.send(true);
     if let Err(err) = worker.await {
         tracing::error!(error = %err, "mail worker ended abnormally");
+    }
+    if let Err(err) = daily.await {
+        tracing::error!(error = %err, "daily job ended abnormally");
     }
     served?;
     Ok(())

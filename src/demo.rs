@@ -4,11 +4,11 @@ use chrono::Utc;
 use sea_orm::{EntityTrait, PaginatorTrait};
 
 use crate::{
-    api::extract::CurrentUser,
-    app::AppState,
+    domain::actor::Actor,
     domain::role::Role,
     entities::{country, user},
     error::AppResult,
+    services::Context,
     services::{
         countries::{self, NewCountry},
         users::{self, NewUser},
@@ -79,7 +79,7 @@ const USERS: &[(&str, &str, Role, Option<&str>)] = &[
 /// Seeds the demo into an empty database (every account gets its welcome
 /// email). Returns `false` (and changes nothing) when the database already
 /// holds countries or users.
-pub async fn seed(state: &AppState) -> AppResult<bool> {
+pub async fn seed(state: &Context) -> AppResult<bool> {
     let db = &state.db;
     if user::Entity::find().count(db).await? > 0 || country::Entity::find().count(db).await? > 0 {
         return Ok(false);
@@ -91,10 +91,15 @@ pub async fn seed(state: &AppState) -> AppResult<bool> {
         new_user(admin_email, admin_name, Role::Admin, None),
     )
     .await?;
+    let admin = Actor {
+        id: admin.id,
+        role: Role::Admin,
+        country: None,
+    };
     for &(code, name, travel) in COUNTRIES {
         countries::create(
             db,
-            admin.id,
+            &admin,
             NewCountry {
                 code: code.into(),
                 name: name.into(),
@@ -105,10 +110,10 @@ pub async fn seed(state: &AppState) -> AppResult<bool> {
         .await?;
     }
     for &(email, name, role, country) in &USERS[1..] {
-        users::create(state, Some(admin.id), new_user(email, name, role, country)).await?;
+        users::create(state, Some(&admin), new_user(email, name, role, country)).await?;
     }
     let today = Utc::now().date_naive();
-    catalog::seed(db, admin.id, today).await?;
+    catalog::seed(db, &admin, today).await?;
     let officer = users::list(
         db,
         users::UserFilter {
@@ -121,18 +126,15 @@ pub async fn seed(state: &AppState) -> AppResult<bool> {
     .await?
     .items
     .remove(0);
-    let officer = CurrentUser {
+    let officer = Actor {
         id: officer.id,
-        email: officer.email,
-        name: officer.name,
         role: Role::ProgramOfficer,
-        country_code: None,
-        token_id: None,
+        country: None,
     };
-    funding::seed(state, admin.id, today).await?;
+    funding::seed(state, &admin, today).await?;
     let students = people::seed_students(state, &officer, today).await?;
     people::seed_pakistan_history(state, &officer).await?;
-    nominations::seed(state, admin.id, &students, today).await?;
+    nominations::seed(state, &admin, &students, today).await?;
     Ok(true)
 }
 

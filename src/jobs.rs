@@ -6,14 +6,15 @@ use std::collections::HashSet;
 
 use chrono::{NaiveDate, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use tokio::sync::watch;
 
 use crate::{
-    app::AppState,
     db,
     domain::{nomination::Status, proficiency::valid_through, role::Role},
     entities::{course, nomination, offering, outbox, student, suspension},
     error::{AppError, AppResult},
     mail::{self, templates::EclExpiry},
+    services::Context,
     services::{countries, nominations, students, suspensions},
 };
 
@@ -28,13 +29,33 @@ pub struct DailyReport {
     pub ecl_warnings: usize,
 }
 
+/// Runs the daily job at start and then every `IMET_DAILY_JOB_MINUTES`
+/// until `stop` turns `true`.
+pub fn spawn(ctx: Context, mut stop: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            match run_daily(&ctx).await {
+                Ok(report) => tracing::info!(?report, "daily job ran"),
+                Err(err) => tracing::warn!(error = %err, "daily job failed"),
+            }
+            tokio::select! {
+                () = tokio::time::sleep(ctx.config.daily_job_interval) => {}
+                changed = stop.changed() => if changed.is_err() { break },
+            }
+            if *stop.borrow() {
+                break;
+            }
+        }
+    })
+}
+
 /// Runs the daily job for today (UTC).
-pub async fn run_daily(state: &AppState) -> AppResult<DailyReport> {
+pub async fn run_daily(state: &Context) -> AppResult<DailyReport> {
     run_daily_on(state, Utc::now().date_naive()).await
 }
 
 /// Runs the daily job as of `day`.
-pub async fn run_daily_on(state: &AppState, day: NaiveDate) -> AppResult<DailyReport> {
+pub async fn run_daily_on(state: &Context, day: NaiveDate) -> AppResult<DailyReport> {
     let mut report = DailyReport::default();
     let countries: Vec<String> = suspension::Entity::find()
         .select_only()
@@ -64,7 +85,7 @@ pub async fn run_daily_on(state: &AppState, day: NaiveDate) -> AppResult<DailyRe
 /// effect or ended that day (else the country's latest).
 async fn announce_due(
     txn: &sea_orm::DatabaseTransaction,
-    state: &AppState,
+    state: &Context,
     code: &str,
     day: NaiveDate,
     affected: Vec<nominations::AffectedNomination>,
@@ -97,7 +118,7 @@ async fn announce_due(
 /// that requires one starts. The database picks the candidates (approved,
 /// class ahead, course with an ECL minimum, not warned yet); each warning is
 /// queued in a short transaction of its own.
-async fn warn_ecl_expiry(state: &AppState, today: NaiveDate) -> AppResult<usize> {
+async fn warn_ecl_expiry(state: &Context, today: NaiveDate) -> AppResult<usize> {
     let warned = outbox::Entity::find()
         .select_only()
         .column(outbox::Column::DedupeKey)
@@ -138,7 +159,7 @@ const CANDIDATES_PER_PAGE: u64 = 500;
 /// Queues the ECL expiry warning of one candidate when it is due; answers
 /// how many were queued (0 or 1).
 async fn warn_if_expiring(
-    state: &AppState,
+    state: &Context,
     warned: &HashSet<String>,
     n: nomination::Model,
     student: Option<student::Model>,

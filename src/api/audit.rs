@@ -8,11 +8,9 @@ use validator::Validate;
 use crate::{
     api::extract::{Staff, ValidQuery},
     app::AppState,
+    db::audit::{self, AuditEntry},
+    db::pagination::{Page, page_params},
     error::{AppResult, Problem},
-    services::{
-        audit::{self, AuditEntry},
-        pagination::{Page, page_params},
-    },
 };
 
 pub fn router() -> OpenApiRouter<AppState> {

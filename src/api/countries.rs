@@ -13,11 +13,11 @@ use validator::Validate;
 use crate::{
     api::extract::{Admin, CurrentUser, Staff, ValidJson, ValidQuery},
     app::AppState,
+    db::pagination::{Page, page_params},
     domain::program::Program,
     error::{AppResult, Problem},
     services::{
         countries::{self, CountryDetail, CountryPatch, CountryView, NewCountry},
-        pagination::{Page, page_params},
         suspensions::{self, Eligibility, LiftRequest, NewSuspension, SuspensionView},
     },
 };
@@ -61,7 +61,7 @@ async fn create_country(
     State(state): State<AppState>,
     ValidJson(body): ValidJson<NewCountry>,
 ) -> AppResult<(StatusCode, Json<CountryView>)> {
-    let country = countries::create(&state.db, admin.id, body).await?;
+    let country = countries::create(&state.db, &admin, body).await?;
     Ok((StatusCode::CREATED, Json(country)))
 }
 
@@ -88,7 +88,7 @@ async fn update_country(
     ValidJson(body): ValidJson<CountryPatch>,
 ) -> AppResult<Json<CountryView>> {
     Ok(Json(
-        countries::update(&state.db, admin.id, &code, body).await?,
+        countries::update(&state.db, &admin, &code, body).await?,
     ))
 }
 

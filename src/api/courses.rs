@@ -14,12 +14,12 @@ use validator::Validate;
 use crate::{
     api::extract::{Admin, CsvBody, CurrentUser, ValidJson, ValidQuery},
     app::{AppState, CatalogPage},
+    db::pagination::{Page, page_params},
     domain::{course::Category, masl::Agency},
     error::{AppResult, Problem, RowProblem},
     services::{
         catalog_csv::{self, ImportSummary, MAX_IMPORT_BYTES},
         courses::{self, CourseFilter, CoursePatch, CourseView, NewCourse},
-        pagination::{Page, page_params},
     },
 };
 
@@ -95,7 +95,7 @@ async fn create_course(
     State(state): State<AppState>,
     ValidJson(body): ValidJson<NewCourse>,
 ) -> AppResult<(StatusCode, Json<CourseView>)> {
-    let course = courses::create(&state.db, admin.id, body).await?;
+    let course = courses::create(&state.db, &admin, body).await?;
     Ok((StatusCode::CREATED, Json(course)))
 }
 
@@ -122,7 +122,7 @@ async fn update_course(
     ValidJson(body): ValidJson<CoursePatch>,
 ) -> AppResult<Json<CourseView>> {
     Ok(Json(
-        courses::update(&state.db, admin.id, &masl_id, body).await?,
+        courses::update(&state.db, &admin, &masl_id, body).await?,
     ))
 }
 
@@ -138,7 +138,7 @@ async fn import_courses(
     State(state): State<AppState>,
     CsvBody(body): CsvBody,
 ) -> AppResult<Json<ImportSummary>> {
-    Ok(Json(catalog_csv::import(&state.db, admin.id, &body).await?))
+    Ok(Json(catalog_csv::import(&state.db, &admin, &body).await?))
 }
 
 /// Every course as CSV, in MASL id order (the import format).

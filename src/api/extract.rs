@@ -9,34 +9,23 @@ use axum::{
 use serde::de::DeserializeOwned;
 use validator::Validate;
 
-use crate::{app::AppState, domain::role::Role, error::AppError, services::auth};
+use crate::{
+    app::AppState,
+    domain::role::Role,
+    error::AppError,
+    services::auth::{self, Caller},
+};
 
-/// The authenticated caller, from `Authorization: Bearer <token>`.
+/// The authenticated caller, from `Authorization: Bearer <token>`; its
+/// [`Actor`](crate::domain::actor::Actor) is what services take.
 #[derive(Clone, Debug)]
-pub struct CurrentUser {
-    pub id: i32,
-    pub email: String,
-    pub name: String,
-    pub role: Role,
-    pub country_code: Option<String>,
-    /// The bearer token of this request; `None` when signed in through a web session.
-    pub token_id: Option<i32>,
-}
+pub struct CurrentUser(pub Caller);
 
-impl CurrentUser {
-    /// Whether the caller may see records of `country`: staff see every
-    /// country, a liaison only their own.
-    pub fn sees_country(&self, country: &str) -> bool {
-        self.role.is_staff() || self.country_code.as_deref() == Some(country)
-    }
+impl std::ops::Deref for CurrentUser {
+    type Target = Caller;
 
-    /// The country a liaison's lists are restricted to; `None` for staff.
-    pub fn country_scope(&self) -> Option<&str> {
-        if self.role.is_staff() {
-            None
-        } else {
-            self.country_code.as_deref()
-        }
+    fn deref(&self) -> &Caller {
+        &self.0
     }
 }
 
@@ -44,8 +33,8 @@ impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        if let Some(user) = parts.extensions.get::<CurrentUser>() {
-            return Ok(user.clone());
+        if let Some(caller) = parts.extensions.get::<Caller>() {
+            return Ok(Self(caller.clone()));
         }
         let token = parts
             .headers
@@ -58,9 +47,9 @@ impl FromRequestParts<AppState> for CurrentUser {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or(AppError::Unauthorized)?;
-        let user = auth::authenticate(&state.db, &state.callers, token).await?;
-        parts.extensions.insert(user.clone());
-        Ok(user)
+        let caller = auth::authenticate(&state.db, &state.callers, token).await?;
+        parts.extensions.insert(caller.clone());
+        Ok(Self(caller))
     }
 }
 
@@ -92,7 +81,7 @@ impl FromRequestParts<AppState> for Nominator {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         let user = CurrentUser::from_request_parts(parts, state).await?;
-        if matches!(user.role, Role::CountryLiaison | Role::Admin) {
+        if user.role.may_nominate() {
             Ok(Self(user))
         } else {
             Err(AppError::Forbidden)

@@ -16,6 +16,7 @@ use validator::Validate;
 use crate::{
     api::extract::{CurrentUser, Staff, ValidJson, ValidQuery},
     app::AppState,
+    db::pagination::{Page, page_params},
     domain::fiscal_year::fiscal_year,
     error::{AppError, AppResult, Problem},
     services::{
@@ -24,7 +25,6 @@ use crate::{
             TransferOutcome,
         },
         funding_report::{self, FundingReport},
-        pagination::{Page, page_params},
     },
 };
 
@@ -93,7 +93,7 @@ async fn set_allocation(
         .parse()
         .map_err(|_| AppError::field("fiscal_year", "must be a year such as 2026"))?;
     let key = AllocationKey::new(&country, &program, fy)?;
-    let outcome = allocations::set(&state, officer.id, &key, body.allocated_cents).await?;
+    let outcome = allocations::set(&state, &officer, &key, body.allocated_cents).await?;
     let status = if outcome.created {
         StatusCode::CREATED
     } else {
@@ -115,7 +115,7 @@ async fn create_transfer(
     State(state): State<AppState>,
     ValidJson(body): ValidJson<NewTransfer>,
 ) -> AppResult<(StatusCode, Json<TransferOutcome>)> {
-    let outcome = allocations::transfer(&state, officer.id, body).await?;
+    let outcome = allocations::transfer(&state, &officer, body).await?;
     Ok((StatusCode::CREATED, Json(outcome)))
 }
 

@@ -14,14 +14,12 @@ use validator::Validate;
 use crate::{
     api::extract::{CurrentUser, Nominator, Staff, ValidJson, ValidQuery},
     app::AppState,
+    db::pagination::{Page, page_params},
     domain::nomination::{Priority, Status},
     error::{AppResult, Problem},
-    services::{
-        nominations::{
-            self, NewNomination, NominationDetail, NominationFilter, NominationView, ReasonRequest,
-            WaiverRequest,
-        },
-        pagination::{Page, page_params},
+    services::nominations::{
+        self, NewNomination, NominationDetail, NominationFilter, NominationView, ReasonRequest,
+        WaiverRequest,
     },
 };
 

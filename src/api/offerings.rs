@@ -13,12 +13,10 @@ use validator::Validate;
 use crate::{
     api::extract::{Admin, CurrentUser, ValidJson, ValidQuery},
     app::AppState,
+    db::pagination::{Page, page_params},
     domain::{masl::MaslId, offering_status::OfferingStatus},
     error::{AppError, AppResult, Problem},
-    services::{
-        offerings::{self, NewOffering, OfferingFilter, OfferingPatch, OfferingView},
-        pagination::{Page, page_params},
-    },
+    services::offerings::{self, NewOffering, OfferingFilter, OfferingPatch, OfferingView},
 };
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -84,7 +82,7 @@ async fn create_offering(
     Path(masl_id): Path<String>,
     ValidJson(body): ValidJson<NewOffering>,
 ) -> AppResult<(StatusCode, Json<OfferingView>)> {
-    let offering = offerings::create(&state.db, admin.id, &masl_id, body).await?;
+    let offering = offerings::create(&state.db, &admin, &masl_id, body).await?;
     Ok((StatusCode::CREATED, Json(offering)))
 }
 
@@ -111,5 +109,5 @@ async fn update_offering(
     Path(id): Path<i32>,
     ValidJson(body): ValidJson<OfferingPatch>,
 ) -> AppResult<Json<OfferingView>> {
-    Ok(Json(offerings::update(&state, admin.id, id, body).await?))
+    Ok(Json(offerings::update(&state, &admin, id, body).await?))
 }

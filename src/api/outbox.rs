@@ -11,9 +11,9 @@ use validator::Validate;
 use crate::{
     api::extract::{Admin, ValidQuery},
     app::AppState,
+    db::pagination::{Page, page_params},
     error::{AppResult, Problem},
     mail::outbox::{self, OutboxStatus, OutboxView},
-    services::pagination::{Page, page_params},
 };
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -55,5 +55,7 @@ async fn retry_message(
     State(state): State<AppState>,
     Path(id): Path<i32>,
 ) -> AppResult<Json<OutboxView>> {
-    Ok(Json(outbox::retry(&state, admin.id, id).await?))
+    Ok(Json(
+        outbox::retry(&state.db, &state.mailer, &admin, id).await?,
+    ))
 }

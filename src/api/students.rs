@@ -13,13 +13,11 @@ use validator::Validate;
 use crate::{
     api::extract::{CurrentUser, Staff, ValidJson, ValidQuery},
     app::AppState,
+    db::pagination::{Page, page_params},
     error::{AppResult, Problem},
-    services::{
-        pagination::{Page, page_params},
-        students::{
-            self, NewStudent, NewTest, NewTraining, NewVetting, StudentDetail, StudentFilter,
-            StudentPatch, StudentView, VettingFilter,
-        },
+    services::students::{
+        self, NewStudent, NewTest, NewTraining, NewVetting, StudentDetail, StudentFilter,
+        StudentPatch, StudentView, VettingFilter,
     },
 };
 

@@ -12,12 +12,10 @@ use validator::Validate;
 use crate::{
     api::extract::{Admin, ValidJson, ValidQuery},
     app::AppState,
+    db::pagination::{Page, page_params},
     domain::role::Role,
     error::{AppResult, Problem},
-    services::{
-        pagination::{Page, page_params},
-        users::{self, NewUser, UserFilter, UserPatch, UserView},
-    },
+    services::users::{self, NewUser, UserFilter, UserPatch, UserView},
 };
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -63,7 +61,7 @@ async fn create_user(
     State(state): State<AppState>,
     ValidJson(body): ValidJson<NewUser>,
 ) -> AppResult<(StatusCode, Json<UserView>)> {
-    let user = users::create(&state, Some(admin.id), body).await?;
+    let user = users::create(&state, Some(&admin), body).await?;
     Ok((StatusCode::CREATED, Json(user)))
 }
 
@@ -89,5 +87,5 @@ async fn update_user(
     Path(id): Path<i32>,
     ValidJson(body): ValidJson<UserPatch>,
 ) -> AppResult<Json<UserView>> {
-    Ok(Json(users::update(&state.db, admin.id, id, body).await?))
+    Ok(Json(users::update(&state.db, &admin, id, body).await?))
 }

@@ -6,6 +6,7 @@ use sea_orm::DatabaseConnection;
 use validator::Validate;
 
 use crate::{
+    domain::actor::Actor,
     domain::{
         course::{Audience, Category},
         ilr::{IlrLevel, Opi},
@@ -647,7 +648,7 @@ const COURSES: &[DemoCourse] = &[
 const HORIZON_DAYS: u64 = 548;
 
 /// Creates the demo courses and their classes, starting from `today`.
-pub async fn seed(db: &DatabaseConnection, admin: i32, today: NaiveDate) -> AppResult<()> {
+pub async fn seed(db: &DatabaseConnection, admin: &Actor, today: NaiveDate) -> AppResult<()> {
     for demo in COURSES {
         let opi_min = match demo.opi_min {
             Some((listening, speaking)) => Some(Opi {

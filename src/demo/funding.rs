@@ -3,9 +3,10 @@
 use chrono::NaiveDate;
 
 use crate::{
-    app::AppState,
+    domain::actor::Actor,
     domain::{fiscal_year::fiscal_year, program::Program},
     error::AppResult,
+    services::Context,
     services::allocations::{self, AllocationKey},
 };
 
@@ -25,7 +26,7 @@ const ALLOCATIONS: &[(&str, Program, i64)] = &[
 ];
 
 /// Sets every demo allocation through the allocation service, as `actor`.
-pub async fn seed(state: &AppState, actor: i32, today: NaiveDate) -> AppResult<()> {
+pub async fn seed(state: &Context, actor: &Actor, today: NaiveDate) -> AppResult<()> {
     let current = fiscal_year(today);
     for &(country, program, dollars) in ALLOCATIONS {
         // The next year's request is 5% higher.

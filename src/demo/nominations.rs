@@ -6,15 +6,16 @@ use chrono::{Days, NaiveDate};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::{
-    api::extract::CurrentUser,
-    app::AppState,
+    domain::actor::Actor,
     domain::{
         fiscal_year::fiscal_year, offering_status::OfferingStatus, program::Program,
         suspension::LegalBasis,
     },
     entities::{offering, user},
     error::{AppError, AppResult},
+    services::Context,
     services::{
+        auth::{self, Caller},
         courses,
         nominations::{self, NewNomination, ReasonRequest},
         offerings::{self, OfferingPatch},
@@ -22,24 +23,17 @@ use crate::{
     },
 };
 
-async fn caller(state: &AppState, email: &str) -> AppResult<CurrentUser> {
+async fn caller(ctx: &Context, email: &str) -> AppResult<Caller> {
     let u = user::Entity::find()
         .filter(user::Column::Email.eq(email))
-        .one(&state.db)
+        .one(&ctx.db)
         .await?
         .ok_or_else(|| AppError::not_found(format!("demo user {email}")))?;
-    Ok(CurrentUser {
-        id: u.id,
-        email: u.email,
-        name: u.name,
-        role: u.role.parse().map_err(anyhow::Error::msg)?,
-        country_code: u.country_code,
-        token_id: None,
-    })
+    auth::current_user(u, None)
 }
 
 /// The first class of a course starting after `today`.
-async fn next_class(state: &AppState, masl_id: &str, today: NaiveDate) -> AppResult<i32> {
+async fn next_class(state: &Context, masl_id: &str, today: NaiveDate) -> AppResult<i32> {
     let course = courses::find(&state.db, masl_id).await?;
     offering::Entity::find()
         .filter(offering::Column::CourseId.eq(course.id))
@@ -52,8 +46,8 @@ async fn next_class(state: &AppState, masl_id: &str, today: NaiveDate) -> AppRes
 }
 
 async fn nominate(
-    state: &AppState,
-    liaison: &CurrentUser,
+    state: &Context,
+    liaison: &Actor,
     student: i32,
     offering: i32,
     submit: bool,
@@ -79,8 +73,8 @@ fn reason(text: &str) -> ReasonRequest {
 
 /// `students` are the demo students' ids in the order of `people::STUDENTS`.
 pub async fn seed(
-    state: &AppState,
-    admin: i32,
+    state: &Context,
+    admin: &Actor,
     students: &[i32],
     today: NaiveDate,
 ) -> AppResult<()> {

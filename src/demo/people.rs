@@ -3,10 +3,10 @@
 use chrono::{Days, NaiveDate};
 
 use crate::{
-    api::extract::CurrentUser,
-    app::AppState,
+    domain::actor::Actor,
     domain::{suspension::LegalBasis, vetting::VettingStatus},
     error::AppResult,
+    services::Context,
     services::{
         students::{self, NewStudent, NewTest, NewTraining, NewVetting, TestKind},
         suspensions::{self, LiftRequest, NewSuspension},
@@ -205,8 +205,8 @@ pub const STUDENTS: &[DemoStudent] = &[
 /// Registers the demo students with their records; returns their ids in
 /// the order of [`STUDENTS`].
 pub async fn seed_students(
-    state: &AppState,
-    officer: &CurrentUser,
+    state: &Context,
+    officer: &Actor,
     today: NaiveDate,
 ) -> AppResult<Vec<i32>> {
     let mut ids = Vec::with_capacity(STUDENTS.len());
@@ -275,7 +275,7 @@ pub async fn seed_students(
 
 /// Pakistan's security assistance (all but IMET) suspended since 2018-01-04;
 /// IMET suspended from 2018-08-01 and restored on 2020-01-03.
-pub async fn seed_pakistan_history(state: &AppState, officer: &CurrentUser) -> AppResult<()> {
+pub async fn seed_pakistan_history(state: &Context, officer: &Actor) -> AppResult<()> {
     let date = |s: &str| s.parse::<NaiveDate>().map_err(anyhow::Error::from);
     suspensions::impose(
         state,

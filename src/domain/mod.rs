@@ -1,5 +1,6 @@
 //! Pure rules of the program, free of I/O: values that can only hold valid
 //! data, and decisions computed from them. Each rule has a table of cases.
+pub mod actor;
 pub mod checks;
 pub mod cost;
 pub mod country_code;
@@ -9,6 +10,7 @@ pub mod funding;
 pub mod funding_chart;
 pub mod ilr;
 pub mod masl;
+pub mod money;
 pub mod nomination;
 pub mod offering_status;
 pub mod password;

@@ -28,6 +28,12 @@ impl Role {
         matches!(self, Role::Admin | Role::ProgramOfficer)
     }
 
+    /// Who may create nominations (SPEC §2): a country liaison for their
+    /// country, or an admin; never a program officer, who decides them.
+    pub fn may_nominate(self) -> bool {
+        matches!(self, Role::CountryLiaison | Role::Admin)
+    }
+
     /// A liaison belongs to exactly one country; the other roles to none.
     pub fn needs_country(self) -> bool {
         self == Role::CountryLiaison
@@ -85,13 +91,14 @@ mod tests {
     #[test]
     fn staff_and_country_rules() {
         let cases = [
-            (Role::Admin, true, false),
-            (Role::ProgramOfficer, true, false),
-            (Role::CountryLiaison, false, true),
+            (Role::Admin, true, false, true),
+            (Role::ProgramOfficer, true, false, false),
+            (Role::CountryLiaison, false, true, true),
         ];
-        for (role, staff, needs_country) in cases {
+        for (role, staff, needs_country, nominates) in cases {
             assert_eq!(role.is_staff(), staff, "{role}");
             assert_eq!(role.needs_country(), needs_country, "{role}");
+            assert_eq!(role.may_nominate(), nominates, "{role}");
         }
     }
 

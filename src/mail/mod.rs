@@ -8,15 +8,16 @@
 //! is configured), and retries failures with backoff until they are parked as
 //! `failed` for an admin to retry.
 //!
-//! Every service that sends email follows one pattern: it takes `&AppState`
-//! (for the database, the base URL of links and the wake handle), and
+//! Every service that sends email follows one pattern: it takes a
+//! `services::Context` (for the database, the base URL of links and the wake
+//! handle), and
 //!
 //! ```text
-//! let txn = db::write_txn(&state.db).await?;
+//! let txn = db::write_txn(&ctx.db).await?;
 //! // … the change, and its audit record …
-//! mail::enqueue(&txn, &state.config, recipients, &templates::Welcome { … }).await?;
+//! mail::enqueue(&txn, &ctx.config, recipients, &templates::Welcome { … }).await?;
 //! txn.commit().await?;
-//! state.mailer.wake();
+//! ctx.mailer.wake();
 //! ```
 //!
 //! Emails that must go out at most once for a subject (say, once per

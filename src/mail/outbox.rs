@@ -11,16 +11,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::{
-    app::AppState,
     config::Config,
     db,
+    db::audit::{self, Change, snapshot},
+    db::pagination::{Cursor, Page},
+    domain::actor::Actor,
     entities::outbox,
     error::{AppError, AppResult, ConflictCode},
-    mail::templates::Email,
-    services::{
-        audit::{self, Change, snapshot},
-        pagination::{Cursor, Page},
-    },
+    mail::{Mailer, templates::Email},
 };
 
 /// Where a message is in its life.
@@ -232,8 +230,13 @@ pub async fn list<C: ConnectionTrait>(
 
 /// Puts a `failed` message back in the queue with its attempts reset
 /// (anything else answers 409 `invalid_transition`), then wakes the worker.
-pub async fn retry(state: &AppState, actor: i32, id: i32) -> AppResult<OutboxView> {
-    let txn = db::write_txn(&state.db).await?;
+pub async fn retry(
+    db: &DatabaseConnection,
+    mailer: &Mailer,
+    actor: &Actor,
+    id: i32,
+) -> AppResult<OutboxView> {
+    let txn = db::write_txn(db).await?;
     let existing = outbox::Entity::find_by_id(id)
         .one(&txn)
         .await?
@@ -278,7 +281,7 @@ pub async fn retry(state: &AppState, actor: i32, id: i32) -> AppResult<OutboxVie
     audit::record(
         &txn,
         Change {
-            actor: Some(actor),
+            actor: Some(actor.id),
             action: "outbox.retry",
             entity: "outbox",
             entity_id: id.to_string(),
@@ -288,7 +291,7 @@ pub async fn retry(state: &AppState, actor: i32, id: i32) -> AppResult<OutboxVie
     )
     .await?;
     txn.commit().await?;
-    state.mailer.wake();
+    mailer.wake();
     Ok(view)
 }
 

@@ -24,10 +24,13 @@ use tokio::{
     task::JoinSet,
 };
 
+use sea_orm::DatabaseConnection;
+
 use crate::{
-    app::AppState,
+    config::Config,
     entities::outbox as outbox_row,
     mail::{
+        Mailer,
         outbox::{self, Outcome},
         transport::{POOL_SIZE, SendError},
     },
@@ -59,9 +62,22 @@ pub fn backoff(base: Duration, attempts: i32, jitter: f64) -> Duration {
         .min(MAX_BACKOFF)
 }
 
+/// What the worker works with.
+#[derive(Clone)]
+struct Shared {
+    db: DatabaseConnection,
+    config: Arc<Config>,
+    mailer: Mailer,
+}
+
 /// Starts the worker; it runs until `stop` turns `true`, then finishes the
 /// batch in hand and returns.
-pub fn spawn(state: AppState, stop: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
+pub fn spawn(
+    db: DatabaseConnection,
+    config: Arc<Config>,
+    mailer: Mailer,
+    stop: watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
     metrics::describe_gauge!(
         "imet_mail_queue_depth",
         "Emails waiting for delivery (pending or being sent)"
@@ -76,21 +92,13 @@ pub fn spawn(state: AppState, stop: watch::Receiver<bool>) -> tokio::task::JoinH
         metrics::Unit::Seconds,
         "Time from queueing an email to its delivery"
     );
-    tokio::spawn(run(state, stop))
+    tokio::spawn(run(Shared { db, config, mailer }, stop))
 }
 
-async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
+async fn run(state: Shared, mut stop: watch::Receiver<bool>) {
     tracing::info!("mail worker started");
     let poll = state.config.mail_poll_interval;
-    let mut last_daily: Option<tokio::time::Instant> = None;
     loop {
-        if last_daily.is_none_or(|at| at.elapsed() >= state.config.daily_job_interval) {
-            match crate::jobs::run_daily(&state).await {
-                Ok(report) => tracing::info!(?report, "daily job ran"),
-                Err(err) => tracing::warn!(error = %err, "daily job failed"),
-            }
-            last_daily = Some(tokio::time::Instant::now());
-        }
         if let Err(err) = deliver_due(&state, &stop).await {
             tracing::warn!(error = %err, "mail worker: database error");
         }
@@ -116,7 +124,7 @@ async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
 }
 
 /// Delivers batches until nothing is due (or the worker is told to stop).
-async fn deliver_due(state: &AppState, stop: &watch::Receiver<bool>) -> Result<(), sea_orm::DbErr> {
+async fn deliver_due(state: &Shared, stop: &watch::Receiver<bool>) -> Result<(), sea_orm::DbErr> {
     let connections = Arc::new(Semaphore::new(POOL_SIZE as usize));
     loop {
         let now = Utc::now();
@@ -160,7 +168,7 @@ async fn deliver_due(state: &AppState, stop: &watch::Receiver<bool>) -> Result<(
 }
 
 /// Sends one claimed message and decides what becomes of it.
-async fn deliver(state: &AppState, message: &outbox_row::Model) -> Outcome {
+async fn deliver(state: &Shared, message: &outbox_row::Model) -> Outcome {
     let result =
         match tokio::time::timeout(SEND_TIMEOUT, state.mailer.transport().send(message)).await {
             Ok(result) => result,

@@ -18,10 +18,12 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::{
-    api::extract::CurrentUser,
-    app::AppState,
     config::Config,
     db,
+    db::audit::{self, Change, snapshot},
+    db::pagination::{Cursor, Page},
+    domain::actor::Actor,
+    domain::money::Cents,
     domain::{
         fiscal_year::SANE_FISCAL_YEARS,
         funding::{basis_points, percent, reaches_alert},
@@ -32,13 +34,8 @@ use crate::{
     entities::{allocation, allocation_transfer, country, user},
     error::{AppError, AppResult, ConflictCode},
     mail::{self, templates::AllocationThreshold},
-    services::{
-        audit::{self, Change, snapshot},
-        countries,
-        pagination::{Cursor, Page},
-        suspensions,
-    },
-    web::format::dollars,
+    services::Context,
+    services::{countries, suspensions},
 };
 
 /// The largest amount an allocation or a transfer may name: $1 trillion, in cents.
@@ -312,8 +309,8 @@ pub struct SetOutcome {
 /// effect today) when missing. Refused (409 `insufficient_funds`) below what
 /// is committed; a lower amount can cross the 90% alert.
 pub async fn set(
-    state: &AppState,
-    actor: i32,
+    state: &Context,
+    actor: &Actor,
     key: &AllocationKey,
     allocated_cents: i64,
 ) -> AppResult<SetOutcome> {
@@ -356,7 +353,7 @@ pub async fn set(
     audit::record(
         &txn,
         Change {
-            actor: Some(actor),
+            actor: Some(actor.id),
             action: if created {
                 "allocation.create"
             } else {
@@ -389,7 +386,7 @@ pub struct AllocationFilter {
 /// list holds only their country.
 pub async fn list<C: ConnectionTrait>(
     db: &C,
-    caller: &CurrentUser,
+    caller: &Actor,
     filter: AllocationFilter,
     limit: u64,
     cursor: Option<&Cursor>,
@@ -514,8 +511,8 @@ async fn named_country<C: ConnectionTrait>(db: &C, field: &str, code: &str) -> A
 /// missing. Refused (409) beyond what is available (`insufficient_funds`) or
 /// out of or into a frozen allocation (`frozen`).
 pub async fn transfer(
-    state: &AppState,
-    actor: i32,
+    state: &Context,
+    actor: &Actor,
     new: NewTransfer,
 ) -> AppResult<TransferOutcome> {
     let program = funding_program(&new.program)?;
@@ -617,7 +614,7 @@ pub async fn transfer(
             fiscal_year: Set(from.fiscal_year),
             amount_cents: Set(amount),
             reason: Set(new.reason.trim().to_owned()),
-            created_by: Set(actor),
+            created_by: Set(actor.id),
             created_at: Set(now),
             ..Default::default()
         }
@@ -638,7 +635,7 @@ pub async fn transfer(
         audit::record(
             &txn,
             Change {
-                actor: Some(actor),
+                actor: Some(actor.id),
                 action,
                 entity: "allocation",
                 entity_id: key.to_string(),
@@ -651,7 +648,7 @@ pub async fn transfer(
     audit::record(
         &txn,
         Change {
-            actor: Some(actor),
+            actor: Some(actor.id),
             action: "allocation_transfer.create",
             entity: "allocation_transfer",
             entity_id: outcome.transfer.id.to_string(),
@@ -736,9 +733,9 @@ pub async fn alert_if_crossed<C: ConnectionTrait>(
         country_code: country.code,
         program: key.program.as_str().to_owned(),
         fiscal_year: key.fiscal_year,
-        allocated: dollars(a.allocated_cents),
-        committed: dollars(a.committed_cents),
-        available: dollars(a.allocated_cents - a.committed_cents),
+        allocated: Cents(a.allocated_cents).to_string(),
+        committed: Cents(a.committed_cents).to_string(),
+        available: Cents(a.allocated_cents - a.committed_cents).to_string(),
         percent_committed: basis_points(a.committed_cents, a.allocated_cents)
             .map(percent)
             .unwrap_or_default(),

@@ -16,8 +16,8 @@ use sha2::{Digest, Sha256};
 use tokio::sync::Semaphore;
 
 use crate::{
-    api::extract::CurrentUser,
     db,
+    domain::{actor::Actor, country_code::CountryCode},
     entities::{api_token, login_attempt, user},
     error::{AppError, AppResult},
     services::{read_cache::ReadCache, sessions, users::UserView},
@@ -235,8 +235,26 @@ pub async fn issue_token<C: ConnectionTrait>(
     Ok((token, expires_at))
 }
 
+/// A signed-in account: who acts, and how they are shown and signed in.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    pub actor: Actor,
+    pub email: String,
+    pub name: String,
+    /// The bearer token of this request; `None` when signed in through a web session.
+    pub token_id: Option<i32>,
+}
+
+impl std::ops::Deref for Caller {
+    type Target = Actor;
+
+    fn deref(&self) -> &Actor {
+        &self.actor
+    }
+}
+
 /// The callers of recently seen bearer tokens, with each token's expiry.
-pub type Callers = ReadCache<String, (CurrentUser, DateTime<Utc>)>;
+pub type Callers = ReadCache<String, (Caller, DateTime<Utc>)>;
 
 /// Resolves a bearer token to its active, unexpired, unrevoked user, in one
 /// query, or from `callers` when no write has committed since it was read
@@ -246,7 +264,7 @@ pub async fn authenticate<C: ConnectionTrait>(
     db: &C,
     callers: &Callers,
     token: &str,
-) -> AppResult<CurrentUser> {
+) -> AppResult<Caller> {
     let hash = token_hash(token);
     let now = Utc::now();
     if let Some((caller, expires_at)) = callers.get(&hash) {
@@ -273,16 +291,22 @@ pub async fn authenticate<C: ConnectionTrait>(
 
 /// The caller behind an active account; `token_id` is the bearer token the
 /// request came with (`None` for a web session).
-pub fn current_user(account: user::Model, token_id: Option<i32>) -> AppResult<CurrentUser> {
-    Ok(CurrentUser {
-        id: account.id,
-        role: account
-            .role
-            .parse()
-            .map_err(|e: String| anyhow::anyhow!(e))?,
+pub fn current_user(account: user::Model, token_id: Option<i32>) -> AppResult<Caller> {
+    let unreadable = |e: String| anyhow::anyhow!("user {}: {e}", account.id);
+    let country = account
+        .country_code
+        .as_deref()
+        .map(CountryCode::parse)
+        .transpose()
+        .map_err(unreadable)?;
+    Ok(Caller {
+        actor: Actor {
+            id: account.id,
+            role: account.role.parse().map_err(unreadable)?,
+            country,
+        },
         email: account.email,
         name: account.name,
-        country_code: account.country_code,
         token_id,
     })
 }

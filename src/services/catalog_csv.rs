@@ -18,6 +18,8 @@ use utoipa::ToSchema;
 
 use crate::{
     db,
+    db::audit::{self, Change, snapshot},
+    domain::actor::Actor,
     domain::{
         course::{Audience, Category},
         ilr::Opi,
@@ -26,10 +28,7 @@ use crate::{
     },
     entities::course,
     error::{AppError, AppResult, RowError},
-    services::{
-        audit::{self, Change, snapshot},
-        courses::{self, Catalog, CourseFields, NewCourse},
-    },
+    services::courses::{self, Catalog, CourseFields, NewCourse},
 };
 
 /// The columns, in export order.
@@ -351,7 +350,11 @@ fn boolean(cell: Option<&str>, default: bool) -> Result<bool, String> {
 /// prerequisite exists in the catalog or the file, no cycle) before anything
 /// is written; then, in one transaction, new courses are created and changed
 /// ones updated. Rows equal to the stored course write nothing.
-pub async fn import(db: &DatabaseConnection, actor: i32, bytes: &[u8]) -> AppResult<ImportSummary> {
+pub async fn import(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    bytes: &[u8],
+) -> AppResult<ImportSummary> {
     let rows = parse(bytes).map_err(AppError::InvalidRows)?;
     let txn = db::write_txn(db).await?;
     let mut catalog = Catalog::load(&txn).await?;
@@ -405,7 +408,7 @@ pub async fn import(db: &DatabaseConnection, actor: i32, bytes: &[u8]) -> AppRes
         audit::record(
             &txn,
             Change {
-                actor: Some(actor),
+                actor: Some(actor.id),
                 action: "course.import",
                 entity: "course",
                 entity_id: after.masl_id.clone(),

@@ -10,16 +10,14 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::{
-    api::extract::CurrentUser,
     db,
+    db::audit::{self, Change, snapshot},
+    db::pagination::{Cursor, Page},
+    domain::actor::Actor,
     domain::country_code::CountryCode,
     entities::country,
     error::{AppError, AppResult, ConflictCode},
-    services::{
-        audit::{self, Change, snapshot},
-        pagination::{Cursor, Page},
-        suspensions::{self, ProgramStatus, Suspension, SuspensionView},
-    },
+    services::suspensions::{self, ProgramStatus, Suspension, SuspensionView},
 };
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -76,7 +74,7 @@ pub struct CountryPatch {
 
 pub async fn create(
     db: &DatabaseConnection,
-    actor: i32,
+    actor: &Actor,
     new: NewCountry,
 ) -> AppResult<CountryView> {
     let code = CountryCode::parse(&new.code).map_err(|e| AppError::field("code", e))?;
@@ -106,7 +104,7 @@ pub async fn create(
     audit::record(
         &txn,
         Change {
-            actor: Some(actor),
+            actor: Some(actor.id),
             action: "country.create",
             entity: "country",
             entity_id: view.code.clone(),
@@ -121,7 +119,7 @@ pub async fn create(
 
 pub async fn update(
     db: &DatabaseConnection,
-    actor: i32,
+    actor: &Actor,
     code: &str,
     patch: CountryPatch,
 ) -> AppResult<CountryView> {
@@ -143,7 +141,7 @@ pub async fn update(
     audit::record(
         &txn,
         Change {
-            actor: Some(actor),
+            actor: Some(actor.id),
             action: "country.update",
             entity: "country",
             entity_id: view.code.clone(),
@@ -176,7 +174,7 @@ pub struct CountryDetail {
 
 pub async fn detail<C: ConnectionTrait>(
     db: &C,
-    caller: &CurrentUser,
+    caller: &Actor,
     code: &str,
 ) -> AppResult<CountryDetail> {
     let country = get_visible(db, caller, code).await?;
@@ -191,7 +189,7 @@ pub async fn detail<C: ConnectionTrait>(
 /// A country the caller may see; another country's answers 404 to a liaison.
 pub async fn get_visible<C: ConnectionTrait>(
     db: &C,
-    caller: &CurrentUser,
+    caller: &Actor,
     code: &str,
 ) -> AppResult<CountryView> {
     let code = code.trim().to_ascii_uppercase();
@@ -204,7 +202,7 @@ pub async fn get_visible<C: ConnectionTrait>(
 /// Countries in code order; a liaison's list holds only their own.
 pub async fn list<C: ConnectionTrait>(
     db: &C,
-    caller: &CurrentUser,
+    caller: &Actor,
     active: Option<bool>,
     limit: u64,
     cursor: Option<&Cursor>,

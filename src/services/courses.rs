@@ -17,6 +17,9 @@ use validator::{Validate, ValidationError};
 
 use crate::{
     db,
+    db::audit::{self, Change, snapshot},
+    db::pagination::{Cursor, Page},
+    domain::actor::Actor,
     domain::{
         course::{Audience, Category},
         ilr::{IlrLevel, Opi},
@@ -25,10 +28,6 @@ use crate::{
     },
     entities::{course, course_prerequisite},
     error::{AppError, AppResult, ConflictCode, FieldErrors, field_errors},
-    services::{
-        audit::{self, Change, snapshot},
-        pagination::{Cursor, Page},
-    },
 };
 
 /// A course as the API shows it.
@@ -495,7 +494,11 @@ pub async fn get<C: ConnectionTrait>(db: &C, masl_id: &str) -> AppResult<CourseV
 }
 
 /// Creates a course. `new` is validated here (names each bad field).
-pub async fn create(db: &DatabaseConnection, actor: i32, new: NewCourse) -> AppResult<CourseView> {
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    new: NewCourse,
+) -> AppResult<CourseView> {
     let fields = new.check().map_err(AppError::Validation)?;
     let txn = db::write_txn(db).await?;
     let mut catalog = Catalog::load(&txn).await?;
@@ -516,7 +519,7 @@ pub async fn create(db: &DatabaseConnection, actor: i32, new: NewCourse) -> AppR
     audit::record(
         &txn,
         Change {
-            actor: Some(actor),
+            actor: Some(actor.id),
             action: "course.create",
             entity: "course",
             entity_id: view.masl_id.clone(),
@@ -533,7 +536,7 @@ pub async fn create(db: &DatabaseConnection, actor: i32, new: NewCourse) -> AppR
 /// A patch that changes nothing writes nothing.
 pub async fn update(
     db: &DatabaseConnection,
-    actor: i32,
+    actor: &Actor,
     masl_id: &str,
     patch: CoursePatch,
 ) -> AppResult<CourseView> {
@@ -556,7 +559,7 @@ pub async fn update(
     audit::record(
         &txn,
         Change {
-            actor: Some(actor),
+            actor: Some(actor.id),
             action: if before.active && !view.active {
                 "course.archive"
             } else {

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::{
-    api::extract::CurrentUser,
+    domain::actor::Actor,
     domain::funding_chart::committed_by_month,
     entities::{allocation, nomination},
     error::AppResult,
@@ -30,7 +30,7 @@ pub struct CountrySeries {
 /// or withdrawn with a penalty kept).
 pub async fn committed_vs_allocated<C: ConnectionTrait>(
     db: &C,
-    caller: &CurrentUser,
+    caller: &Actor,
     fiscal_year: i32,
 ) -> AppResult<Vec<CountrySeries>> {
     let mut allocations = allocation::Entity::find()

@@ -11,7 +11,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::{
-    api::extract::CurrentUser,
+    domain::actor::Actor,
     domain::{
         course::Category,
         fiscal_year::fiscal_year_end,
@@ -90,7 +90,7 @@ struct Sums {
 /// Builds the report of `fiscal_year` as of `today`.
 pub async fn build<C: ConnectionTrait>(
     db: &C,
-    caller: &CurrentUser,
+    caller: &Actor,
     fiscal_year: i32,
     today: NaiveDate,
 ) -> AppResult<FundingReport> {

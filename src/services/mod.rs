@@ -1,7 +1,14 @@
 //! One module per capability. Services own transactions: they combine the
 //! rules of `domain/` with storage, and every mutation writes the audit log.
+//! They take an [`Actor`](crate::domain::actor::Actor) for who acts, and a
+//! connection (for reads) or a [`Context`] (for work that commits and mails).
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+use crate::{clock::Clock, config::Config, mail::Mailer};
+
 pub mod allocations;
-pub mod audit;
 pub mod auth;
 pub mod catalog_csv;
 pub mod countries;
@@ -11,9 +18,18 @@ pub mod funding_report;
 pub mod idempotency;
 pub mod nominations;
 pub mod offerings;
-pub mod pagination;
 pub mod read_cache;
 pub mod sessions;
 pub mod students;
 pub mod suspensions;
 pub mod users;
+
+/// What a service that commits needs: the database, the mail worker's bell
+/// (rung after a commit that queued email), the settings and the clock.
+#[derive(Clone)]
+pub struct Context {
+    pub db: DatabaseConnection,
+    pub mailer: Mailer,
+    pub config: Arc<Config>,
+    pub clock: Clock,
+}

@@ -14,16 +14,15 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::{
-    app::AppState,
     db,
+    db::audit::{self, Change, snapshot},
+    db::pagination::{Cursor, Page},
+    domain::actor::Actor,
     domain::{fiscal_year::fiscal_year, masl::MaslId, offering_status::OfferingStatus},
     entities::{course, offering},
     error::{AppError, AppResult, ConflictCode},
-    services::{
-        audit::{self, Change, snapshot},
-        courses, nominations,
-        pagination::{Cursor, Page},
-    },
+    services::Context,
+    services::{courses, nominations},
 };
 
 /// A class as the API shows it.
@@ -173,7 +172,7 @@ pub async fn get<C: ConnectionTrait>(db: &C, id: i32) -> AppResult<OfferingView>
 /// Schedules a class of an active course.
 pub async fn create(
     db: &DatabaseConnection,
-    actor: i32,
+    actor: &Actor,
     masl_id: &str,
     new: NewOffering,
 ) -> AppResult<OfferingView> {
@@ -213,7 +212,7 @@ pub async fn create(
     audit::record(
         &txn,
         Change {
-            actor: Some(actor),
+            actor: Some(actor.id),
             action: "offering.create",
             entity: "offering",
             entity_id: view.id.to_string(),
@@ -236,8 +235,8 @@ pub async fn create(
 /// added seats promote the head of the waitlist; dates cannot move the class
 /// to another fiscal year once money is committed for it.
 pub async fn update(
-    state: &AppState,
-    actor: i32,
+    state: &Context,
+    actor: &Actor,
     id: i32,
     patch: OfferingPatch,
 ) -> AppResult<OfferingView> {
@@ -310,7 +309,7 @@ pub async fn update(
         nominations::withdraw_for_cancellation(&txn, state, id, actor).await?;
     } else {
         for _ in 0..added_seats {
-            if nominations::promote_head(&txn, state, id, Some(actor))
+            if nominations::promote_head(&txn, state, id, Some(actor.id))
                 .await?
                 .is_none()
             {
@@ -322,7 +321,7 @@ pub async fn update(
     audit::record(
         &txn,
         Change {
-            actor: Some(actor),
+            actor: Some(actor.id),
             action: if status == OfferingStatus::Cancelled {
                 "offering.cancel"
             } else {

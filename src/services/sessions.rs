@@ -11,10 +11,10 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 
 use crate::{
-    api::extract::CurrentUser,
     entities::{user, web_session},
     error::AppResult,
     services::auth,
+    services::auth::Caller,
 };
 
 /// A live session, as resolved from its cookie.
@@ -22,7 +22,7 @@ use crate::{
 pub struct Session {
     pub id: i32,
     /// The signed-in user; `None` for a visitor.
-    pub user: Option<CurrentUser>,
+    pub user: Option<Caller>,
     pub csrf_token: String,
     pub flash: Option<String>,
 }
@@ -45,7 +45,7 @@ fn id_hash(cookie_id: &str) -> String {
 /// an optional flash message for the first page it shows.
 pub async fn start<C: ConnectionTrait>(
     db: &C,
-    user: Option<CurrentUser>,
+    user: Option<Caller>,
     ttl: Duration,
     flash: Option<String>,
 ) -> AppResult<NewSession> {

@@ -13,8 +13,10 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::{
-    api::extract::CurrentUser,
     db,
+    db::audit::{self, Change, snapshot},
+    db::pagination::{Cursor, Page},
+    domain::actor::Actor,
     domain::{
         ilr::{IlrLevel, Opi},
         masl::MaslId,
@@ -25,11 +27,7 @@ use crate::{
     },
     entities::{english_test, prior_training, student, vetting_record},
     error::{AppError, AppResult},
-    services::{
-        audit::{self, Change, snapshot},
-        countries, courses,
-        pagination::{Cursor, Page},
-    },
+    services::{countries, courses},
 };
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -343,7 +341,7 @@ pub struct NewVetting {
 /// Finds a student the caller may see; another country's answers 404.
 pub async fn find_visible<C: ConnectionTrait>(
     db: &C,
-    caller: &CurrentUser,
+    caller: &Actor,
     id: i32,
 ) -> AppResult<student::Model> {
     student::Entity::find_by_id(id)
@@ -357,7 +355,7 @@ pub async fn find_visible<C: ConnectionTrait>(
 /// exists. A liaison naming another country gets 404, like a missing one.
 async fn target_country<C: ConnectionTrait>(
     db: &C,
-    caller: &CurrentUser,
+    caller: &Actor,
     code: &str,
 ) -> AppResult<String> {
     let code = code.trim().to_ascii_uppercase();
@@ -376,7 +374,7 @@ async fn target_country<C: ConnectionTrait>(
 
 pub async fn create(
     db: &sea_orm::DatabaseConnection,
-    caller: &CurrentUser,
+    caller: &Actor,
     new: NewStudent,
 ) -> AppResult<StudentDetail> {
     check_date_of_birth(new.date_of_birth, Utc::now().date_naive())
@@ -417,7 +415,7 @@ pub async fn create(
 
 pub async fn update(
     db: &sea_orm::DatabaseConnection,
-    caller: &CurrentUser,
+    caller: &Actor,
     id: i32,
     patch: StudentPatch,
 ) -> AppResult<StudentDetail> {
@@ -471,7 +469,7 @@ pub async fn update(
 
 async fn record<C: ConnectionTrait>(
     db: &C,
-    caller: &CurrentUser,
+    caller: &Actor,
     action: &str,
     id: i32,
     before: Option<serde_json::Value>,
@@ -494,7 +492,7 @@ async fn record<C: ConnectionTrait>(
 
 pub async fn add_test(
     db: &sea_orm::DatabaseConnection,
-    caller: &CurrentUser,
+    caller: &Actor,
     id: i32,
     test: NewTest,
 ) -> AppResult<StudentDetail> {
@@ -540,7 +538,7 @@ pub async fn add_test(
 /// Records prior training: a catalog course completed on a day not in the future.
 pub async fn add_training(
     db: &sea_orm::DatabaseConnection,
-    caller: &CurrentUser,
+    caller: &Actor,
     id: i32,
     training: NewTraining,
 ) -> AppResult<StudentDetail> {
@@ -581,7 +579,7 @@ pub async fn add_training(
 /// decision becomes the student's vetting status.
 pub async fn add_vetting(
     db: &sea_orm::DatabaseConnection,
-    caller: &CurrentUser,
+    caller: &Actor,
     id: i32,
     vetting: NewVetting,
 ) -> AppResult<StudentDetail> {
@@ -693,11 +691,7 @@ async fn detail_of<C: ConnectionTrait>(db: &C, student: StudentView) -> AppResul
     })
 }
 
-pub async fn get<C: ConnectionTrait>(
-    db: &C,
-    caller: &CurrentUser,
-    id: i32,
-) -> AppResult<StudentDetail> {
+pub async fn get<C: ConnectionTrait>(db: &C, caller: &Actor, id: i32) -> AppResult<StudentDetail> {
     let student = find_visible(db, caller, id).await?;
     detail_of(db, StudentView::from(student)).await
 }
@@ -724,7 +718,7 @@ pub struct StudentFilter {
 /// their country.
 pub async fn list<C: ConnectionTrait>(
     db: &C,
-    caller: &CurrentUser,
+    caller: &Actor,
     filter: StudentFilter,
     limit: u64,
     cursor: Option<&Cursor>,

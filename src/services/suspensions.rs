@@ -11,9 +11,9 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::{
-    api::extract::CurrentUser,
-    app::AppState,
     db,
+    db::audit::{self, Change, snapshot},
+    domain::actor::Actor,
     domain::{
         program::Program,
         role::Role,
@@ -26,10 +26,8 @@ use crate::{
         self,
         templates::{AffectedNomination, SuspensionChanged},
     },
-    services::{
-        audit::{self, Change, snapshot},
-        countries, nominations,
-    },
+    services::Context,
+    services::{countries, nominations},
 };
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -156,7 +154,7 @@ pub struct Eligibility {
 
 pub async fn eligibility<C: ConnectionTrait>(
     db: &C,
-    caller: &CurrentUser,
+    caller: &Actor,
     country: &str,
     program: Program,
     on: NaiveDate,
@@ -207,8 +205,8 @@ pub fn status_today(history: &[Suspension]) -> Vec<ProgramStatus> {
 
 /// Imposes a suspension on a country.
 pub async fn impose(
-    state: &AppState,
-    actor: &CurrentUser,
+    state: &Context,
+    actor: &Actor,
     country: &str,
     new: NewSuspension,
 ) -> AppResult<SuspensionView> {
@@ -257,8 +255,8 @@ pub async fn impose(
 /// program officers, listing the nominations it affected.
 async fn announce(
     txn: &DatabaseTransaction,
-    state: &AppState,
-    actor: &CurrentUser,
+    state: &Context,
+    actor: &Actor,
     country: &country::Model,
     view: &SuspensionView,
     change: &str,
@@ -274,7 +272,7 @@ async fn announce(
 /// nominations it put on hold or released.
 pub async fn notify(
     txn: &DatabaseTransaction,
-    state: &AppState,
+    state: &Context,
     country: &country::Model,
     view: &SuspensionView,
     change: &str,
@@ -304,8 +302,8 @@ pub async fn notify(
 
 /// Lifts a suspension, once, on a day not before it began.
 pub async fn lift(
-    state: &AppState,
-    actor: &CurrentUser,
+    state: &Context,
+    actor: &Actor,
     country: &str,
     id: i32,
     request: LiftRequest,

@@ -10,8 +10,10 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::{
-    app::AppState,
     db,
+    db::audit::{self, Change, snapshot},
+    db::pagination::{Cursor, Page},
+    domain::actor::Actor,
     domain::{
         country_code::CountryCode,
         password::check_password,
@@ -20,11 +22,8 @@ use crate::{
     entities::{country, user},
     error::{AppError, AppResult, ConflictCode},
     mail::{self, templates::Welcome},
-    services::{
-        audit::{self, Change, snapshot},
-        auth,
-        pagination::{Cursor, Page},
-    },
+    services::Context,
+    services::auth,
 };
 
 /// A user as the API shows it (never the password hash).
@@ -112,7 +111,7 @@ async fn resolve_country<C: ConnectionTrait>(
 /// Creates an account and queues its welcome email. `actor` is `None` for the
 /// bootstrap admin and the CLI. `new` must have been validated (`Validate`),
 /// as the JSON extractor does.
-pub async fn create(state: &AppState, actor: Option<i32>, new: NewUser) -> AppResult<UserView> {
+pub async fn create(state: &Context, actor: Option<&Actor>, new: NewUser) -> AppResult<UserView> {
     let email = new.email.trim().to_lowercase();
     let password_hash = auth::hash_password(new.password).await?;
     let txn = db::write_txn(&state.db).await?;
@@ -146,7 +145,7 @@ pub async fn create(state: &AppState, actor: Option<i32>, new: NewUser) -> AppRe
     audit::record(
         &txn,
         Change {
-            actor,
+            actor: actor.map(|a| a.id),
             action: "user.create",
             entity: "user",
             entity_id: view.id.to_string(),
@@ -170,11 +169,11 @@ pub async fn create(state: &AppState, actor: Option<i32>, new: NewUser) -> AppRe
 /// Applies an admin's changes to an account.
 pub async fn update(
     db: &DatabaseConnection,
-    actor: i32,
+    actor: &Actor,
     id: i32,
     patch: UserPatch,
 ) -> AppResult<UserView> {
-    if actor == id {
+    if actor.id == id {
         if patch.active == Some(false) {
             return Err(AppError::field(
                 "active",
@@ -237,7 +236,7 @@ pub async fn update(
     audit::record(
         &txn,
         Change {
-            actor: Some(actor),
+            actor: Some(actor.id),
             action: if new_hash.is_some() {
                 "user.update_password"
             } else {
@@ -300,7 +299,7 @@ pub async fn list<C: ConnectionTrait>(
 
 /// Creates the first admin from `IMET_ADMIN_EMAIL`/`IMET_ADMIN_PASSWORD` when
 /// no user exists yet. Returns whether one was created.
-pub async fn bootstrap_admin(state: &AppState, email: &str, password: &str) -> AppResult<bool> {
+pub async fn bootstrap_admin(state: &Context, email: &str, password: &str) -> AppResult<bool> {
     if user::Entity::find().count(&state.db).await? > 0 {
         return Ok(false);
     }

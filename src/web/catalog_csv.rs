@@ -110,7 +110,7 @@ pub async fn import(
         let errors = FormErrors::form("The file must be at most 10 MiB.");
         return import_page(&state, &admin, pasted, errors).await;
     }
-    match catalog_csv::import(&state.db, admin.user.id, &csv).await {
+    match catalog_csv::import(&state.db, &admin.user, &csv).await {
         Ok(summary) => {
             admin
                 .flash(

@@ -13,16 +13,17 @@ use serde::Deserialize;
 
 use crate::{
     app::AppState,
+    db::pagination::{Cursor, MAX_LIMIT},
+    domain::money::Cents,
     domain::role::Role,
     error::FieldErrors,
     services::{
         countries::{self, CountryDetail, CountryPatch, CountryView, NewCountry},
-        pagination::{Cursor, MAX_LIMIT},
         suspensions::SuspensionView,
     },
     web::{
         error::{PageResult, render},
-        format::{Tag, dollars, dollars_input, parse_dollars},
+        format::Tag,
         forms::{FormErrors, WebForm, validate_into},
         layout::Layout,
         session::{AdminSignedIn, SignedIn},
@@ -43,7 +44,7 @@ struct CountryRow {
 impl From<CountryView> for CountryRow {
     fn from(country: CountryView) -> Self {
         Self {
-            travel: dollars(country.travel_estimate_cents),
+            travel: Cents(country.travel_estimate_cents).to_string(),
             country,
         }
     }
@@ -259,10 +260,12 @@ async fn form_page(
 
 /// Reads the travel estimate, adding a field error when it is not an amount.
 fn travel_cents(form: &CountryForm, errors: &mut FieldErrors) -> i64 {
-    parse_dollars(&form.travel_estimate_cents).unwrap_or_else(|message| {
-        errors.insert("travel_estimate_cents".into(), vec![message.into()]);
-        0
-    })
+    Cents::parse_dollars(&form.travel_estimate_cents)
+        .map(|c| c.0)
+        .unwrap_or_else(|message| {
+            errors.insert("travel_estimate_cents".into(), vec![message.into()]);
+            0
+        })
 }
 
 /// `GET /countries/new`
@@ -295,7 +298,7 @@ pub async fn create(
         let errors = FormErrors::from_fields(errors, COUNTRY_LABELS);
         return form_page(&state, &admin, form, None, errors).await;
     }
-    match countries::create(&state.db, admin.user.id, new).await {
+    match countries::create(&state.db, &admin.user, new).await {
         Ok(country) => {
             admin
                 .flash(
@@ -322,7 +325,7 @@ pub async fn edit_form(
     let form = CountryForm {
         code: country.code.clone(),
         name: country.name,
-        travel_estimate_cents: dollars_input(country.travel_estimate_cents),
+        travel_estimate_cents: Cents(country.travel_estimate_cents).input(),
         active: country.active.then(|| "on".into()),
     };
     form_page(
@@ -355,7 +358,7 @@ pub async fn update(
         let errors = FormErrors::from_fields(errors, COUNTRY_LABELS);
         return form_page(&state, &admin, form, Some(existing.code), errors).await;
     }
-    match countries::update(&state.db, admin.user.id, &existing.code, patch).await {
+    match countries::update(&state.db, &admin.user, &existing.code, patch).await {
         Ok(country) => {
             admin
                 .flash(&state, &format!("{} is updated.", country.name))

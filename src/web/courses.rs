@@ -12,6 +12,8 @@ use serde::Deserialize;
 
 use crate::{
     app::AppState,
+    db::pagination::{Cursor, MAX_LIMIT},
+    domain::money::Cents,
     domain::{
         course::{Audience, Category},
         ilr::{IlrLevel, Opi},
@@ -22,11 +24,10 @@ use crate::{
     services::{
         courses::{self, CourseFilter, CoursePatch, CourseView, NewCourse},
         offerings::{self, OfferingFilter, OfferingView},
-        pagination::{Cursor, MAX_LIMIT},
     },
     web::{
         error::{PageResult, render},
-        format::{Tag, dollars, link_with_query, optional, parse_whole},
+        format::{Tag, link_with_query, optional, parse_whole},
         forms::{Choice, FormErrors, WebForm, add_error, choices},
         layout::Layout,
         session::{AdminSignedIn, SignedIn},
@@ -212,8 +213,8 @@ pub async fn show(
     let offerings = offerings
         .into_iter()
         .map(|offering| OfferingRow {
-            tuition: dollars(offering.tuition_cents),
-            living_allowance: dollars(offering.living_allowance_per_day_cents),
+            tuition: Cents(offering.tuition_cents).to_string(),
+            living_allowance: Cents(offering.living_allowance_per_day_cents).to_string(),
             tag: Tag::offering(offering.status),
             offering,
         })
@@ -446,7 +447,7 @@ pub async fn create(
         let errors = FormErrors::from_fields(errors, COURSE_LABELS);
         return form_page(&state, &admin, form, None, errors).await;
     }
-    match courses::create(&state.db, admin.user.id, new).await {
+    match courses::create(&state.db, &admin.user, new).await {
         Ok(course) => {
             admin
                 .flash(
@@ -508,7 +509,7 @@ pub async fn update(
         prerequisites: Some(course.prerequisites),
         active: course.active,
     };
-    match courses::update(&state.db, admin.user.id, &existing.masl_id, patch).await {
+    match courses::update(&state.db, &admin.user, &existing.masl_id, patch).await {
         Ok(course) => {
             admin
                 .flash(&state, &format!("{} is updated.", course.masl_id))

@@ -8,17 +8,18 @@ use chrono::Utc;
 
 use crate::{
     app::AppState,
+    db::pagination::MAX_LIMIT,
+    domain::money::Cents,
     domain::{fiscal_year::fiscal_year, nomination::Status},
     services::{
         allocations::{self, AllocationFilter, AllocationView},
         countries::{self, CountryView},
         nominations::{self, NominationFilter},
-        pagination::MAX_LIMIT,
     },
     web::{
         countries::CountryStatus,
         error::{PageResult, render},
-        format::{Tag, dollars},
+        format::Tag,
         layout::{Layout, NavItem},
         nominations::NominationRow,
         session::SignedIn,
@@ -88,9 +89,9 @@ pub async fn show(State(state): State<AppState>, signed_in: SignedIn) -> PageRes
             .items
             .into_iter()
             .map(|allocation| FundingRow {
-                allocated: dollars(allocation.allocated_cents),
-                committed: dollars(allocation.committed_cents),
-                available: dollars(allocation.available_cents),
+                allocated: Cents(allocation.allocated_cents).to_string(),
+                committed: Cents(allocation.committed_cents).to_string(),
+                available: Cents(allocation.available_cents).to_string(),
                 allocation,
             })
             .collect();
@@ -118,7 +119,7 @@ pub async fn show(State(state): State<AppState>, signed_in: SignedIn) -> PageRes
             groups.retain(|g| !g.rows.is_empty());
             Some(LiaisonOverview {
                 status: CountryStatus::of(&detail),
-                travel: dollars(detail.country.travel_estimate_cents),
+                travel: Cents(detail.country.travel_estimate_cents).to_string(),
                 country: detail.country,
                 fiscal_year: fy,
                 funding,

@@ -15,6 +15,8 @@ use validator::Validate;
 
 use crate::{
     app::AppState,
+    db::pagination::MAX_LIMIT,
+    domain::money::Cents,
     domain::{
         fiscal_year::{SANE_FISCAL_YEARS, fiscal_year},
         funding_chart::{self, Bar, ChartGeometry, HEIGHT, LEFT, WIDTH},
@@ -25,11 +27,9 @@ use crate::{
             self, AllocationAmount, AllocationFilter, AllocationKey, AllocationView, NewTransfer,
         },
         countries, funding_chart as chart_data, funding_report,
-        pagination::MAX_LIMIT,
     },
     web::{
         error::{PageResult, render},
-        format::{dollars, parse_dollars},
         forms::{Choice, FormErrors, WebForm, add_error, choices, rename_fields, validate_into},
         layout::Layout,
         session::{SignedIn, StaffSignedIn},
@@ -174,9 +174,9 @@ async fn funding_page(
     .items
     .into_iter()
     .map(|allocation| AllocationRow {
-        allocated: dollars(allocation.allocated_cents),
-        committed: dollars(allocation.committed_cents),
-        available: dollars(allocation.available_cents),
+        allocated: Cents(allocation.allocated_cents).to_string(),
+        committed: Cents(allocation.committed_cents).to_string(),
+        available: Cents(allocation.available_cents).to_string(),
         allocation,
     })
     .collect();
@@ -196,12 +196,12 @@ async fn funding_page(
             let geometry = funding_chart::geometry(series.allocated_cents, &series.committed);
             Chart {
                 country_name: name_of(&series.country_code),
-                allocated: dollars(series.allocated_cents),
+                allocated: Cents(series.allocated_cents).to_string(),
                 months: funding_chart::MONTHS
                     .into_iter()
-                    .zip(series.committed.iter().map(|c| dollars(*c)))
+                    .zip(series.committed.iter().map(|c| Cents(*c).to_string()))
                     .collect(),
-                scale: dollars(geometry.scale_cents),
+                scale: Cents(geometry.scale_cents).to_string(),
                 geometry,
                 country_code: series.country_code,
             }
@@ -324,7 +324,8 @@ pub async fn set_allocation(
     if form.country_code.is_empty() {
         add_error(&mut fields, "country_code", "must be chosen");
     }
-    let cents = parse_dollars(&form.allocated)
+    let cents = Cents::parse_dollars(&form.allocated)
+        .map(|c| c.0)
         .map_err(|m| add_error(&mut fields, "allocated", m))
         .unwrap_or_default();
     let amount = AllocationAmount {
@@ -342,7 +343,7 @@ pub async fn set_allocation(
     }
     let outcome = if fields.is_empty() {
         match AllocationKey::new(&form.country_code, &form.program, fy) {
-            Ok(key) => allocations::set(&state, officer.user.id, &key, cents)
+            Ok(key) => allocations::set(&state, &officer.user, &key, cents)
                 .await
                 .map(|set| set.allocation),
             Err(err) => Err(err),
@@ -360,7 +361,7 @@ pub async fn set_allocation(
                         a.country_code,
                         a.program,
                         a.fiscal_year,
-                        dollars(a.allocated_cents)
+                        Cents(a.allocated_cents)
                     ),
                 )
                 .await?;
@@ -393,7 +394,8 @@ pub async fn transfer(
             add_error(&mut fields, field, "must be chosen");
         }
     }
-    let amount_cents = parse_dollars(&form.amount)
+    let amount_cents = Cents::parse_dollars(&form.amount)
+        .map(|c| c.0)
         .map_err(|m| add_error(&mut fields, "amount", m))
         .unwrap_or(1);
     let new = NewTransfer {
@@ -413,7 +415,7 @@ pub async fn transfer(
         }
     }
     let outcome = if fields.is_empty() {
-        allocations::transfer(&state, officer.user.id, new)
+        allocations::transfer(&state, &officer.user, new)
             .await
             .map_err(|err| rename_fields(err, &names))
     } else {
@@ -427,7 +429,7 @@ pub async fn transfer(
                     &state,
                     &format!(
                         "{} of {} FY{} moved from {} to {}.",
-                        dollars(t.amount_cents),
+                        Cents(t.amount_cents),
                         t.program,
                         t.fiscal_year,
                         t.from_country,

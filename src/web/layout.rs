@@ -1,6 +1,6 @@
 //! What every page's frame shows: title, the signed-in user, the navigation
 //! for their role, the CSRF token for forms and a pending flash message.
-use crate::{api::extract::CurrentUser, domain::role::Role};
+use crate::{domain::role::Role, services::auth::Caller};
 
 /// One entry of the navigation, also shown as a card on the dashboard.
 #[derive(Clone, Debug)]
@@ -15,11 +15,11 @@ pub struct NavItem {
 
 /// The pages each role may open, in menu order (the dashboard is always first).
 /// A page is listed here only once it exists.
-pub fn nav_items(user: &CurrentUser, path: &str) -> Vec<NavItem> {
+pub fn nav_items(user: &Caller, path: &str) -> Vec<NavItem> {
     let mut items = vec![("/".to_owned(), "Home", "Your overview.")];
     match user.role {
         Role::CountryLiaison => {
-            if let Some(code) = &user.country_code {
+            if let Some(code) = user.country_code() {
                 items.push((
                     format!("/countries/{code}"),
                     "Country",

@@ -14,6 +14,8 @@ use serde::Deserialize;
 
 use crate::{
     app::AppState,
+    db::pagination::{Cursor, MAX_LIMIT},
+    domain::money::Cents,
     domain::{
         checks::{Check, CheckName},
         nomination::{Priority, Status},
@@ -29,12 +31,11 @@ use crate::{
             ReasonRequest, WaiverRequest,
         },
         offerings::{self, OfferingFilter, OfferingView},
-        pagination::{Cursor, MAX_LIMIT},
         students::{self, StudentFilter},
     },
     web::{
         error::{PageResult, render},
-        format::{Tag, dollars, link_with_query, moment, optional, parse_date},
+        format::{Tag, link_with_query, moment, optional, parse_date},
         forms::{Choice, FormErrors, WebForm, add_error, choices, rename_fields, validate_into},
         layout::Layout,
         session::{NominatorSignedIn, SignedIn, StaffSignedIn},
@@ -263,7 +264,7 @@ struct PreviewView {
 impl From<Preview> for PreviewView {
     fn from(preview: Preview) -> Self {
         Self {
-            cost: dollars(preview.estimated_cost_cents),
+            cost: Cents(preview.estimated_cost_cents).to_string(),
             fiscal_year: preview.fiscal_year,
             checks: preview.checks.iter().map(CheckRow::of).collect(),
         }
@@ -350,7 +351,7 @@ async fn nominate_page(
     .into_iter()
     .map(|offering| ClassChoice {
         selected: form.offering_id == offering.id.to_string(),
-        tuition: dollars(offering.tuition_cents),
+        tuition: Cents(offering.tuition_cents).to_string(),
         offering,
     })
     .collect();
@@ -584,9 +585,9 @@ async fn nomination_page(
             .with_errors(!errors.is_empty()),
         errors,
         form,
-        cost: dollars(n.estimated_cost_cents),
-        committed: dollars(n.committed_cents),
-        penalty: dollars(n.penalty_cents),
+        cost: Cents(n.estimated_cost_cents).to_string(),
+        committed: Cents(n.committed_cents).to_string(),
+        penalty: Cents(n.penalty_cents).to_string(),
         waivers,
         history,
         waivable,

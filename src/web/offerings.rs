@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use crate::{
     app::AppState,
+    domain::money::Cents,
     domain::offering_status::OfferingStatus,
     error::FieldErrors,
     services::{
@@ -19,7 +20,7 @@ use crate::{
     },
     web::{
         error::{PageResult, render},
-        format::{dollars_input, parse_date, parse_dollars, parse_whole},
+        format::{parse_date, parse_whole},
         forms::{Choice, FormErrors, WebForm, add_error, choices, validate_into},
         layout::Layout,
         session::{AdminSignedIn, SignedIn},
@@ -59,8 +60,8 @@ impl OfferingForm {
             start_date: offering.start_date.to_string(),
             end_date: offering.end_date.to_string(),
             seats: offering.seats.to_string(),
-            tuition_cents: dollars_input(offering.tuition_cents),
-            living_allowance_per_day_cents: dollars_input(offering.living_allowance_per_day_cents),
+            tuition_cents: Cents(offering.tuition_cents).input(),
+            living_allowance_per_day_cents: Cents(offering.living_allowance_per_day_cents).input(),
             status: offering.status.as_str().to_owned(),
         }
     }
@@ -74,7 +75,8 @@ impl OfferingForm {
         let start_date = date("start_date", &self.start_date);
         let end_date = date("end_date", &self.end_date);
         let mut amount = |field: &str, value: &str| {
-            parse_dollars(value)
+            Cents::parse_dollars(value)
+                .map(|c| c.0)
                 .map_err(|m| add_error(errors, field, m))
                 .unwrap_or_default()
         };
@@ -200,7 +202,7 @@ pub async fn create(
         let errors = FormErrors::from_fields(errors, OFFERING_LABELS);
         return form_page(&state, &admin, course, form, None, errors).await;
     }
-    match offerings::create(&state.db, admin.user.id, &course.masl_id, new).await {
+    match offerings::create(&state.db, &admin.user, &course.masl_id, new).await {
         Ok(offering) => {
             admin
                 .flash(
@@ -265,7 +267,7 @@ pub async fn update(
         let errors = FormErrors::from_fields(errors, OFFERING_LABELS);
         return form_page(&state, &admin, course, form, Some(offering), errors).await;
     }
-    match offerings::update(&state, admin.user.id, id, patch).await {
+    match offerings::update(&state, &admin.user, id, patch).await {
         Ok(updated) => {
             admin
                 .flash(

@@ -9,8 +9,8 @@ use serde::Deserialize;
 
 use crate::{
     app::AppState,
+    db::pagination::{Cursor, MAX_LIMIT},
     mail::outbox::{self, OutboxStatus, OutboxView},
-    services::pagination::{Cursor, MAX_LIMIT},
     web::{
         error::{PageResult, render},
         format::{Tag, link_with_query},
@@ -95,7 +95,7 @@ pub async fn retry(
     AdminSignedIn(admin): AdminSignedIn,
     Path(id): Path<i32>,
 ) -> PageResult {
-    let message = outbox::retry(&state, admin.user.id, id).await?;
+    let message = outbox::retry(&state.db, &state.mailer, &admin.user, id).await?;
     admin
         .flash(
             &state,

@@ -11,11 +11,11 @@ use axum::{
 use axum_extra::extract::cookie::{Cookie, SameSite};
 
 use crate::{
-    api::extract::CurrentUser,
     app::{AppState, JSON_BODY_LIMIT},
     domain::role::Role,
     error::AppError,
     services::{
+        auth::Caller,
         catalog_csv::MAX_IMPORT_BYTES,
         sessions::{self, NewSession, Session},
     },
@@ -159,7 +159,7 @@ impl FromRequestParts<AppState> for Visitor {
 
 /// A signed-in user; anyone else is sent to the sign-in page and back.
 pub struct SignedIn {
-    pub user: CurrentUser,
+    pub user: Caller,
     pub session: Session,
     /// The path of the page, for the navigation.
     pub path: String,
@@ -253,7 +253,7 @@ impl FromRequestParts<AppState> for NominatorSignedIn {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
         let signed_in = SignedIn::from_request_parts(parts, state).await?;
-        if matches!(signed_in.user.role, Role::CountryLiaison | Role::Admin) {
+        if signed_in.user.role.may_nominate() {
             Ok(Self(signed_in))
         } else {
             Err(AppError::Forbidden.into())

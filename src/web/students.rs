@@ -12,11 +12,11 @@ use serde::Deserialize;
 
 use crate::{
     app::AppState,
+    db::pagination::{Cursor, MAX_LIMIT},
     domain::{student::check_date_of_birth, vetting::VettingStatus},
     error::{AppError, FieldErrors},
     services::{
         countries,
-        pagination::{Cursor, MAX_LIMIT},
         students::{
             self, NewStudent, NewTest, NewVetting, StudentDetail, StudentFilter, StudentPatch,
             StudentView, TestKind, TestView, VettingFilter, VettingView,

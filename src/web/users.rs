@@ -10,11 +10,11 @@ use serde::Deserialize;
 
 use crate::{
     app::AppState,
+    db::pagination::{Cursor, MAX_LIMIT},
     domain::role::Role,
     error::FieldErrors,
     services::{
         countries,
-        pagination::{Cursor, MAX_LIMIT},
         users::{self, NewUser, UserFilter, UserPatch, UserView},
     },
     web::{
@@ -165,7 +165,7 @@ pub async fn create(
         let errors = FormErrors::from_fields(errors, USER_LABELS);
         return new_user_page(&state, &admin, form, errors).await;
     }
-    match users::create(&state, Some(admin.user.id), new).await {
+    match users::create(&state, Some(&admin.user), new).await {
         Ok(created) => {
             admin
                 .flash(&state, &format!("Account created for {}.", created.email))
@@ -195,7 +195,7 @@ pub async fn set_active(
         active: Some(form.active),
         ..Default::default()
     };
-    let user = users::update(&state.db, admin.user.id, id, patch).await?;
+    let user = users::update(&state.db, &admin.user, id, patch).await?;
     let message = if user.active {
         format!("{} can sign in again.", user.email)
     } else {
@@ -270,7 +270,7 @@ pub async fn reset_password(
         let errors = FormErrors::from_fields(errors, PASSWORD_LABELS);
         return password_page(&state, &admin, id, errors).await;
     }
-    match users::update(&state.db, admin.user.id, id, patch).await {
+    match users::update(&state.db, &admin.user, id, patch).await {
         Ok(user) => {
             admin
                 .flash(&state, &format!("New password set for {}.", user.email))

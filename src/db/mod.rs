@@ -1,10 +1,14 @@
-//! Database connection and the one way to open a write transaction.
+//! Database connection and the one way to open a write transaction, with
+//! what every layer above writes and reads alike: audit records and pages.
 //!
 //! SQLite takes one writer at a time. Rather than letting writers collide in
 //! `BEGIN IMMEDIATE` and sleep in SQLite's busy handler (whose back-off
 //! sleeps dominate latency under load), write transactions on one SQLite file
 //! queue in the application, first come first served, while reads use the
 //! rest of the pool. PostgreSQL needs no such queue.
+pub mod audit;
+pub mod pagination;
+
 use std::{
     collections::HashMap,
     ops::Deref,

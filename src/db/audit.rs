@@ -10,9 +10,9 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use crate::{
+    db::pagination::{Cursor, Page},
     entities::audit_log,
     error::AppResult,
-    services::pagination::{Cursor, Page},
 };
 
 /// One change to record.

@@ -1,0 +1,174 @@
+//! Guarded status changes with their history and audit records; seats and the allocation key.
+use super::*;
+
+/// The status `action` leads to from the nomination's own; 409
+/// `invalid_transition` when the state machine forbids it.
+pub(super) fn next_status(n: &nomination::Model, action: Action) -> AppResult<(Status, Status)> {
+    let from: Status = parse(&n.status)?;
+    transition(from, action, None)
+        .map(|to| (from, to))
+        .ok_or_else(|| invalid(from, action))
+}
+
+pub(super) fn invalid(status: Status, action: Action) -> AppError {
+    AppError::conflict(
+        ConflictCode::InvalidTransition,
+        format!(
+            "A {} nomination cannot be {}.",
+            status.as_str(),
+            past_tense(action)
+        ),
+    )
+}
+
+pub(super) fn past_tense(action: Action) -> &'static str {
+    match action {
+        Action::Submit => "submitted",
+        Action::Approve => "approved",
+        Action::Reject => "rejected",
+        Action::Waitlist => "waitlisted",
+        Action::Promote => "promoted",
+        Action::Withdraw => "withdrawn",
+        Action::Complete => "completed",
+        Action::Hold => "put on hold",
+        Action::Release => "released",
+    }
+}
+
+/// One status change, guarded: the row changes only if it still has the
+/// status it was read with (so two concurrent decisions cannot both win),
+/// and the history and audit log record it.
+pub(super) struct StatusChange<'a> {
+    pub(super) nomination: &'a nomination::Model,
+    pub(super) action: Action,
+    pub(super) to: Status,
+    pub(super) actor: Option<i32>,
+    pub(super) detail: Option<String>,
+}
+
+pub(super) async fn apply<C: ConnectionTrait>(
+    db: &C,
+    change: StatusChange<'_>,
+    extra: impl FnOnce(
+        sea_orm::UpdateMany<nomination::Entity>,
+    ) -> sea_orm::UpdateMany<nomination::Entity>,
+) -> AppResult<nomination::Model> {
+    Ok(apply_returning(db, change, extra).await?.0)
+}
+
+/// [`apply`], answering the history entry it wrote too.
+pub(super) async fn apply_returning<C: ConnectionTrait>(
+    db: &C,
+    change: StatusChange<'_>,
+    extra: impl FnOnce(
+        sea_orm::UpdateMany<nomination::Entity>,
+    ) -> sea_orm::UpdateMany<nomination::Entity>,
+) -> AppResult<(nomination::Model, EventView)> {
+    let n = change.nomination;
+    let now = Utc::now();
+    let update = nomination::Entity::update_many()
+        .col_expr(nomination::Column::Status, Expr::value(change.to.as_str()))
+        .col_expr(nomination::Column::UpdatedAt, Expr::value(now))
+        .filter(nomination::Column::Id.eq(n.id))
+        .filter(nomination::Column::Status.eq(&n.status));
+    // The guarded update answers the changed row itself (RETURNING).
+    let Some(after) = extra(update).exec_with_returning(db).await?.pop() else {
+        return Err(AppError::conflict(
+            ConflictCode::InvalidTransition,
+            format!(
+                "Nomination {} changed meanwhile; reload it and try again.",
+                n.id
+            ),
+        ));
+    };
+    let event = nomination_event::ActiveModel {
+        nomination_id: Set(n.id),
+        actor_id: Set(change.actor),
+        action: Set(change.action.as_str().to_owned()),
+        from_status: Set(Some(n.status.clone())),
+        to_status: Set(change.to.as_str().to_owned()),
+        detail: Set(change.detail),
+        at: Set(now),
+        ..Default::default()
+    };
+    let event = EventView::from(event.insert(db).await?);
+    audit::record(
+        db,
+        Change {
+            actor: change.actor,
+            action: &format!("nomination.{}", change.action.as_str()),
+            entity: "nomination",
+            entity_id: n.id.to_string(),
+            before: snapshot(&json!({"status": n.status, "committed_cents": n.committed_cents})),
+            after: snapshot(
+                &json!({"status": after.status, "committed_cents": after.committed_cents}),
+            ),
+        },
+    )
+    .await?;
+    Ok((after, event))
+}
+
+/// Commits the action's transaction, wakes the mail worker and answers the
+/// nomination as GET shows it, read after the commit so that no lock is held
+/// while it is read.
+pub(super) async fn finish(
+    state: &Context,
+    txn: db::WriteTxn,
+    id: i32,
+) -> AppResult<NominationDetail> {
+    txn.commit().await?;
+    state.mailer.wake();
+    let n = nomination::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| AppError::not_found("Nomination"))?;
+    detail(&state.db, n).await
+}
+
+pub(super) fn allocation_key(n: &nomination::Model) -> AppResult<AllocationKey> {
+    Ok(AllocationKey {
+        country_code: n.country_code.clone(),
+        program: parse(&n.program)?,
+        fiscal_year: n.fiscal_year,
+    })
+}
+
+/// Takes one seat, atomically; 409 `no_seats` when the class is full.
+pub(super) async fn take_seat<C: ConnectionTrait>(
+    db: &C,
+    offering: &offering::Model,
+) -> AppResult<()> {
+    let taken = offering::Entity::update_many()
+        .col_expr(
+            offering::Column::SeatsTaken,
+            Expr::col(offering::Column::SeatsTaken).add(1),
+        )
+        .filter(offering::Column::Id.eq(offering.id))
+        .filter(Expr::col(offering::Column::SeatsTaken).lt(Expr::col(offering::Column::Seats)))
+        .exec(db)
+        .await?;
+    if taken.rows_affected != 1 {
+        return Err(AppError::conflict(
+            ConflictCode::NoSeats,
+            format!(
+                "All {} seats of offering {} are taken.",
+                offering.seats, offering.id
+            ),
+        ));
+    }
+    Ok(())
+}
+
+pub(super) async fn free_seat<C: ConnectionTrait>(db: &C, offering_id: i32) -> AppResult<()> {
+    offering::Entity::update_many()
+        .col_expr(
+            offering::Column::SeatsTaken,
+            Expr::col(offering::Column::SeatsTaken).sub(1),
+        )
+        .filter(offering::Column::Id.eq(offering_id))
+        .filter(offering::Column::SeatsTaken.gt(0))
+        .exec(db)
+        .await?;
+    Ok(())
+}
