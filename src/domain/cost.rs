@@ -1,6 +1,7 @@
 //! Money rules, in integer cents (SPEC §2): the estimated cost of an
 //! enrollment and the late-cancellation penalty.
 use chrono::NaiveDate;
+use sea_orm::{DeriveActiveEnum, EnumIter};
 
 /// Days before the start within which a liaison's withdrawal of an approved
 /// nomination leaves a penalty.
@@ -26,7 +27,8 @@ pub fn estimated_cost(prices: Prices, start: NaiveDate, end: NaiveDate) -> Optio
 }
 
 /// Who withdrew a nomination, which decides the penalty.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
 pub enum WithdrawalCause {
     /// The country's liaison.
     Liaison,

@@ -11,11 +11,25 @@
 use std::{fmt, str::FromStr};
 
 use chrono::{DateTime, Utc};
+use sea_orm::{DeriveActiveEnum, EnumIter};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    EnumIter,
+    DeriveActiveEnum,
+)]
 #[serde(rename_all = "snake_case")]
+#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
 pub enum Status {
     Draft,
     Submitted,
@@ -173,12 +187,19 @@ pub fn transition(from: Status, action: Action, held_from: Option<Status>) -> Op
     Deserialize,
     ToSchema,
     Default,
+    EnumIter,
+    DeriveActiveEnum,
 )]
+#[sea_orm(rs_type = "String", db_type = "Text")]
 pub enum Priority {
+    #[sea_orm(string_value = "A")]
     A,
+    #[sea_orm(string_value = "B")]
     B,
     #[default]
+    #[sea_orm(string_value = "C")]
     C,
+    #[sea_orm(string_value = "D")]
     D,
 }
 

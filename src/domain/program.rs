@@ -1,21 +1,39 @@
 //! Funding and assistance programs a suspension can name (SPEC §2).
 use std::{fmt, str::FromStr};
 
+use sea_orm::{DeriveActiveEnum, EnumIter};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 #[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    EnumIter,
+    DeriveActiveEnum,
 )]
+#[sea_orm(rs_type = "String", db_type = "Text")]
 pub enum Program {
     #[serde(rename = "IMET")]
+    #[sea_orm(string_value = "IMET")]
     Imet,
     /// IMET courses certified for civilians and human-rights / civil-military content.
     #[serde(rename = "E-IMET")]
+    #[sea_orm(string_value = "E-IMET")]
     EImet,
     #[serde(rename = "FMF")]
+    #[sea_orm(string_value = "FMF")]
     Fmf,
     #[serde(rename = "CSF")]
+    #[sea_orm(string_value = "CSF")]
     Csf,
 }
 

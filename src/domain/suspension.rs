@@ -4,6 +4,7 @@
 use std::{fmt, str::FromStr};
 
 use chrono::NaiveDate;
+use sea_orm::{DeriveActiveEnum, EnumIter};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -84,13 +85,18 @@ impl Coverage {
 }
 
 /// The legal bases a suspension may cite.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema, EnumIter, DeriveActiveEnum,
+)]
 #[serde(rename_all = "snake_case")]
+#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
 pub enum LegalBasis {
     BrookeAmendment,
     #[serde(rename = "faa_620q")]
+    #[sea_orm(string_value = "faa_620q")]
     Faa620q,
     #[serde(rename = "coup_7008")]
+    #[sea_orm(string_value = "coup_7008")]
     Coup7008,
     ChildSoldiersAct,
     Leahy,

@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::domain::program::Program;
+
 /// A country's grant allocation for one program and fiscal year.
 /// `committed_cents` only moves through conditional updates.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -8,7 +10,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     pub country_code: String,
-    pub program: String,
+    pub program: Program,
     pub fiscal_year: i32,
     pub allocated_cents: i64,
     pub committed_cents: i64,

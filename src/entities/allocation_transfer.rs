@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::domain::program::Program;
+
 /// A reprogramming of funds between two countries' allocations.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "allocation_transfers")]
@@ -8,7 +10,7 @@ pub struct Model {
     pub id: i32,
     pub from_country: String,
     pub to_country: String,
-    pub program: String,
+    pub program: Program,
     pub fiscal_year: i32,
     pub amount_cents: i64,
     pub reason: String,

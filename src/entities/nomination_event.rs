@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::domain::nomination::Status;
+
 /// One step in a nomination's history.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "nomination_events")]
@@ -8,9 +10,10 @@ pub struct Model {
     pub id: i32,
     pub nomination_id: i32,
     pub actor_id: Option<i32>,
+    /// `create`, or the action of the change (`submit`, `approve`, …).
     pub action: String,
-    pub from_status: Option<String>,
-    pub to_status: String,
+    pub from_status: Option<Status>,
+    pub to_status: Status,
     pub detail: Option<String>,
     pub at: DateTimeUtc,
 }

@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::domain::offering_status::OfferingStatus;
+
 /// A class of a course. `seats_taken` is changed only by conditional updates
 /// (`… WHERE seats_taken < seats`), never read-modify-written.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -14,7 +16,7 @@ pub struct Model {
     pub seats_taken: i32,
     pub tuition_cents: i64,
     pub living_allowance_per_day_cents: i64,
-    pub status: String,
+    pub status: OfferingStatus,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -1,4 +1,6 @@
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// One queued email, rendered when it was queued. `status` is `pending`,
 /// `sending` (claimed by a worker until `claimed_until`), `sent` or `failed`.
@@ -8,12 +10,12 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     pub event: String,
-    /// JSON array of addresses.
-    pub recipients: Json,
+    /// Stored as a JSON array of addresses.
+    pub recipients: Recipients,
     pub subject: String,
     pub text_body: String,
     pub html_body: String,
-    pub status: String,
+    pub status: OutboxStatus,
     pub attempts: i32,
     pub next_attempt_at: DateTimeUtc,
     pub claimed_until: Option<DateTimeUtc>,
@@ -25,6 +27,38 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub sent_at: Option<DateTimeUtc>,
 }
+
+/// Where a message is in its life.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema, EnumIter, DeriveActiveEnum,
+)]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
+pub enum OutboxStatus {
+    /// Waiting for its next attempt (`next_attempt_at`).
+    Pending,
+    /// Claimed by a worker until `claimed_until`; due again if that passes.
+    Sending,
+    /// Accepted by the mail server (or written as a file).
+    Sent,
+    /// Refused for good, or out of attempts: waits for an admin's retry.
+    Failed,
+}
+
+impl OutboxStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Sending => "sending",
+            Self::Sent => "sent",
+            Self::Failed => "failed",
+        }
+    }
+}
+
+/// The addresses of one message.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, FromJsonQueryResult)]
+pub struct Recipients(pub Vec<String>);
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}

@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::domain::vetting::VettingStatus;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "students")]
 pub struct Model {
@@ -14,7 +16,7 @@ pub struct Model {
     pub service: String,
     pub email: Option<String>,
     /// Status of the latest vetting record (kept with each new record, for filtering).
-    pub vetting_status: Option<String>,
+    pub vetting_status: Option<VettingStatus>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::domain::vetting::VettingStatus;
+
 /// One Leahy vetting decision; the latest (by `decided_on`, then id) counts.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "vetting_records")]
@@ -7,7 +9,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     pub student_id: i32,
-    pub status: String,
+    pub status: VettingStatus,
     pub case_reference: String,
     pub decided_on: Date,
     pub recorded_by: i32,

@@ -7,9 +7,11 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, TryInsertResult,
     sea_query::{Expr, ExprTrait, LockBehavior, LockType},
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 
+pub use crate::entities::outbox::OutboxStatus;
+use crate::entities::outbox::Recipients;
 use crate::{
     config::Config,
     db,
@@ -20,31 +22,6 @@ use crate::{
     error::{AppError, AppResult, ConflictCode},
     mail::{Mailer, templates::Email},
 };
-
-/// Where a message is in its life.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum OutboxStatus {
-    /// Waiting for its next attempt (`next_attempt_at`).
-    Pending,
-    /// Claimed by a worker until `claimed_until`; due again if that passes.
-    Sending,
-    /// Accepted by the mail server (or written as a file).
-    Sent,
-    /// Refused for good, or out of attempts: waits for an admin's retry.
-    Failed,
-}
-
-impl OutboxStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Sending => "sending",
-            Self::Sent => "sent",
-            Self::Failed => "failed",
-        }
-    }
-}
 
 /// A queued email as admins see it (without its bodies).
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -67,9 +44,9 @@ impl From<outbox::Model> for OutboxView {
         Self {
             id: m.id,
             event: m.event,
-            recipients: serde_json::from_value(m.recipients).unwrap_or_default(),
+            recipients: m.recipients.0,
             subject: m.subject,
-            status: m.status,
+            status: m.status.as_str().to_owned(),
             attempts: m.attempts,
             next_attempt_at: m.next_attempt_at,
             last_error: m.last_error,
@@ -138,11 +115,11 @@ pub fn prepare<E: Email>(
     let now = Utc::now();
     Ok(Prepared(Some(outbox::ActiveModel {
         event: Set(E::EVENT.to_owned()),
-        recipients: Set(serde_json::json!(recipients)),
+        recipients: Set(Recipients(recipients)),
         subject: Set(rendered.subject),
         text_body: Set(rendered.text),
         html_body: Set(rendered.html),
-        status: Set(OutboxStatus::Pending.as_str().to_owned()),
+        status: Set(OutboxStatus::Pending),
         attempts: Set(0),
         next_attempt_at: Set(now),
         claimed_until: Set(None),
@@ -241,12 +218,12 @@ pub async fn retry(
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::not_found("Message"))?;
-    if existing.status != OutboxStatus::Failed.as_str() {
+    if existing.status != OutboxStatus::Failed {
         return Err(AppError::conflict(
             ConflictCode::InvalidTransition,
             format!(
                 "Only a failed message can be retried; this one is {}.",
-                existing.status
+                existing.status.as_str()
             ),
         ));
     }

@@ -126,14 +126,13 @@ fn lettre_url(url: &str) -> String {
 /// The MIME message: multipart/alternative of the text and HTML bodies, with
 /// the Message-ID fixed when it was queued (so a resend can be recognized).
 fn compose(from: &Mailbox, message: &outbox::Model) -> Result<Message, SendError> {
-    let recipients: Vec<String> = serde_json::from_value(message.recipients.clone())
-        .map_err(|e| SendError::Permanent(format!("recipients: {e}")))?;
+    let recipients = &message.recipients.0;
     let mut builder = Message::builder()
         .from(from.clone())
         .subject(message.subject.clone())
         .message_id(Some(message.message_id.clone()))
         .date(message.created_at.into());
-    for recipient in &recipients {
+    for recipient in recipients {
         let to: Mailbox = recipient
             .parse()
             .map_err(|e| SendError::Permanent(format!("recipient `{recipient}`: {e}")))?;

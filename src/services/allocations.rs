@@ -107,7 +107,7 @@ pub fn check_fiscal_year(fy: i32) -> AppResult<i32> {
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct AllocationView {
     pub country_code: String,
-    pub program: String,
+    pub program: Program,
     pub fiscal_year: i32,
     pub allocated_cents: i64,
     /// Derived from approvals and penalties, never typed in.
@@ -263,7 +263,7 @@ async fn insert_if_missing<C: ConnectionTrait>(
     let now = Utc::now();
     let row = allocation::ActiveModel {
         country_code: Set(key.country_code.clone()),
-        program: Set(key.program.as_str().to_owned()),
+        program: Set(key.program),
         fiscal_year: Set(key.fiscal_year),
         allocated_cents: Set(allocated_cents),
         committed_cents: Set(0),
@@ -437,7 +437,7 @@ pub async fn list<C: ConnectionTrait>(
             Cursor::new(vec![
                 a.fiscal_year.to_string(),
                 a.country_code.clone(),
-                a.program.clone(),
+                a.program.as_str().to_owned(),
             ])
         },
         AllocationView::from,
@@ -464,7 +464,7 @@ pub struct TransferView {
     pub id: i32,
     pub from_country: String,
     pub to_country: String,
-    pub program: String,
+    pub program: Program,
     pub fiscal_year: i32,
     pub amount_cents: i64,
     pub reason: String,
@@ -610,7 +610,7 @@ pub async fn transfer(
         allocation_transfer::ActiveModel {
             from_country: Set(from.country_code.clone()),
             to_country: Set(to.country_code.clone()),
-            program: Set(program.as_str().to_owned()),
+            program: Set(program),
             fiscal_year: Set(from.fiscal_year),
             amount_cents: Set(amount),
             reason: Set(new.reason.trim().to_owned()),

@@ -112,10 +112,7 @@ impl OfferingPatch {
 
 /// Builds the view of a class of `course`.
 pub fn view(model: offering::Model, course: &course::Model) -> AppResult<OfferingView> {
-    let status = model
-        .status
-        .parse()
-        .map_err(|e: String| AppError::Internal(anyhow::anyhow!(e)))?;
+    let status = model.status;
     Ok(OfferingView {
         id: model.id,
         course_masl_id: course.masl_id.clone(),
@@ -201,7 +198,7 @@ pub async fn create(
         seats_taken: Set(0),
         tuition_cents: Set(new.tuition_cents),
         living_allowance_per_day_cents: Set(new.living_allowance_per_day_cents),
-        status: Set(status.as_str().to_owned()),
+        status: Set(status),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -302,7 +299,7 @@ pub async fn update(
     if let Some(cents) = patch.living_allowance_per_day_cents {
         model.living_allowance_per_day_cents = Set(cents);
     }
-    model.status = Set(status.as_str().to_owned());
+    model.status = Set(status);
     model.updated_at = Set(now);
     model.update(&txn).await?;
     if status == OfferingStatus::Cancelled {

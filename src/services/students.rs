@@ -67,7 +67,7 @@ impl From<student::Model> for StudentView {
             audience,
             service: s.service,
             email: s.email,
-            vetting_status: s.vetting_status.and_then(|v| v.parse().ok()),
+            vetting_status: s.vetting_status,
             created_at: s.created_at,
             updated_at: s.updated_at,
         }
@@ -137,7 +137,7 @@ impl From<vetting_record::Model> for VettingView {
     fn from(v: vetting_record::Model) -> Self {
         Self {
             id: v.id,
-            status: v.status.parse().unwrap_or(VettingStatus::Pending),
+            status: v.status,
             case_reference: v.case_reference,
             decided_on: v.decided_on,
             recorded_by: v.recorded_by,
@@ -587,7 +587,7 @@ pub async fn add_vetting(
     let student = find_visible(&txn, caller, id).await?;
     let created = vetting_record::ActiveModel {
         student_id: Set(student.id),
-        status: Set(vetting.status.as_str().into()),
+        status: Set(vetting.status),
         case_reference: Set(vetting.case_reference.trim().to_owned()),
         decided_on: Set(vetting.decided_on),
         recorded_by: Set(caller.id),

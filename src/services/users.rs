@@ -32,7 +32,7 @@ pub struct UserView {
     pub id: i32,
     pub email: String,
     pub name: String,
-    pub role: String,
+    pub role: Role,
     pub country_code: Option<String>,
     pub active: bool,
     pub created_at: DateTime<Utc>,
@@ -131,7 +131,7 @@ pub async fn create(state: &Context, actor: Option<&Actor>, new: NewUser) -> App
     let created = user::ActiveModel {
         email: Set(email),
         name: Set(new.name.trim().to_owned()),
-        role: Set(new.role.as_str().to_owned()),
+        role: Set(new.role),
         country_code: Set(country.as_ref().map(|c| c.code.clone())),
         password_hash: Set(password_hash),
         active: Set(true),
@@ -197,11 +197,7 @@ pub async fn update(
         .await?
         .ok_or_else(|| AppError::not_found("User"))?;
     let before = UserView::from(existing.clone());
-    let current_role: Role = existing
-        .role
-        .parse()
-        .map_err(|e: String| anyhow::anyhow!(e))?;
-    let role = patch.role.unwrap_or(current_role);
+    let role = patch.role.unwrap_or(existing.role);
     let country_input = if role.needs_country() {
         patch
             .country_code
@@ -219,7 +215,7 @@ pub async fn update(
     if let Some(name) = patch.name {
         model.name = Set(name.trim().to_owned());
     }
-    model.role = Set(role.as_str().to_owned());
+    model.role = Set(role);
     model.country_code = Set(country_code);
     if let Some(active) = patch.active {
         model.active = Set(active);

@@ -563,7 +563,7 @@ async fn nomination_page(
             action: e.action.clone(),
             change: match &e.from_status {
                 Some(from) => format!("{from} → {}", e.to_status),
-                None => e.to_status.clone(),
+                None => e.to_status.to_string(),
             },
             detail: e.detail.clone().unwrap_or_default(),
         })

@@ -58,7 +58,7 @@ pub async fn list(
         .items
         .into_iter()
         .map(|user| UserRow {
-            role_label: user.role.parse::<Role>().map_or("Unknown", Role::label),
+            role_label: user.role.label(),
             is_self: user.id == admin.user.id,
             user,
         })

@@ -3,7 +3,11 @@
 use chrono::{Days, Utc};
 use imet::{
     db,
-    domain::{fiscal_year::fiscal_year, program::Program},
+    domain::{
+        fiscal_year::fiscal_year,
+        nomination::{Priority, Status},
+        program::Program,
+    },
     entities::nomination,
     services::allocations::{self, AllocationKey},
 };
@@ -134,14 +138,14 @@ async fn approved_nomination_directly(
         student_id: Set(student as i32),
         offering_id: Set(offering["id"].as_i64().unwrap() as i32),
         country_code: Set(country.into()),
-        program: Set("IMET".into()),
-        priority: Set("C".into()),
-        status: Set("approved".into()),
+        program: Set(Program::Imet),
+        priority: Set(Priority::C),
+        status: Set(Status::Approved),
         held_from: Set(None),
         estimated_cost_cents: Set(cents),
         committed_cents: Set(cents),
         fiscal_year: Set(fiscal_year(start)),
-        checks: Set(json!([])),
+        checks: Set(nomination::Checks::default()),
         checks_at: Set(Some(now)),
         submitted_at: Set(Some(now)),
         decided_at: Set(Some(now)),

@@ -6,7 +6,7 @@ use chrono::Utc;
 use imet::{
     db,
     domain::role::Role,
-    entities::outbox as outbox_row,
+    entities::outbox::{self as outbox_row, OutboxStatus},
     mail::{self, templates::Welcome},
 };
 use reqwest::StatusCode;
@@ -329,7 +329,7 @@ async fn a_claim_left_by_a_crash_is_delivered_after_its_lease_expires() {
     ] {
         outbox_row::ActiveModel {
             id: Set(row["id"].as_i64().unwrap() as i32),
-            status: Set("sending".into()),
+            status: Set(OutboxStatus::Sending),
             claimed_until: Set(Some(lease)),
             ..Default::default()
         }
@@ -357,7 +357,7 @@ async fn a_claim_left_by_a_crash_is_delivered_after_its_lease_expires() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(still.status, "sending");
+    assert_eq!(still.status, OutboxStatus::Sending);
 }
 
 #[tokio::test]

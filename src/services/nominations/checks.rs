@@ -71,11 +71,9 @@ pub(super) async fn run_checks<C: ConnectionTrait>(
 
     let latest = students::latest_vetting(db, facts.student.id)
         .await?
-        .and_then(|v| {
-            Some(Vetting {
-                status: v.status.parse().ok()?,
-                decided_on: v.decided_on,
-            })
+        .map(|v| Vetting {
+            status: v.status,
+            decided_on: v.decided_on,
         });
     checks.push(Check::from_result(
         CheckName::Vetting,
@@ -130,7 +128,7 @@ pub(super) fn submission_blockers(
     program: Program,
     today: NaiveDate,
 ) -> AppResult<()> {
-    let status: OfferingStatus = parse(&facts.offering.status)?;
+    let status: OfferingStatus = facts.offering.status;
     if status != OfferingStatus::Open {
         return Err(AppError::conflict(
             ConflictCode::InvalidTransition,

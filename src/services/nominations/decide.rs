@@ -5,12 +5,12 @@ use super::*;
 pub async fn submit(state: &Context, caller: &Actor, id: i32) -> AppResult<NominationDetail> {
     let (n, facts) = load_for_action(&state.db, caller, id).await?;
     let (_, to) = next_status(&n, Action::Submit)?;
-    let program: Program = parse(&n.program)?;
+    let program: Program = n.program;
     let today = Utc::now().date_naive();
     submission_blockers(&facts, program, today)?;
     let checks = run_checks(&state.db, state, &facts, program, today).await?;
     let cost = facts.cost()?;
-    let email = submitted_email(&state.db, state, &facts, n.id, &n.priority, cost).await?;
+    let email = submitted_email(&state.db, state, &facts, n.id, n.priority, cost).await?;
     let now = Utc::now();
     let txn = db::write_txn(&state.db).await?;
     apply(
@@ -43,7 +43,7 @@ pub async fn submit(state: &Context, caller: &Actor, id: i32) -> AppResult<Nomin
 pub async fn approve(state: &Context, caller: &Actor, id: i32) -> AppResult<NominationDetail> {
     let (n, facts) = load_for_action(&state.db, caller, id).await?;
     let (_, to) = next_status(&n, Action::Approve)?;
-    let program: Program = parse(&n.program)?;
+    let program: Program = n.program;
     let today = Utc::now().date_naive();
     let checks = run_checks(&state.db, state, &facts, program, today).await?;
     let unmet = unmet_for_approval(&checks);

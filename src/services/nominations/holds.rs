@@ -8,9 +8,8 @@ pub(super) async fn release_hold<C: ConnectionTrait>(
     actor: Option<i32>,
     why: &str,
 ) -> AppResult<Status> {
-    let from: Status = parse(&n.status)?;
-    let held_from = n.held_from.as_deref().map(parse).transpose()?;
-    let to = transition(from, Action::Release, held_from)
+    let from = n.status;
+    let to = transition(from, Action::Release, n.held_from)
         .ok_or_else(|| invalid(from, Action::Release))?;
     apply(
         db,
@@ -61,7 +60,7 @@ pub async fn apply_suspensions(
     for n in candidates {
         let offering = find_offering(txn, n.offering_id).await?;
         let course = offering_course(txn, &offering).await?;
-        let program: Program = parse(&n.program)?;
+        let program: Program = n.program;
         let deps = dependencies(program, course.e_imet);
         let blocked = history
             .iter()
@@ -70,7 +69,7 @@ pub async fn apply_suspensions(
             .await?
             .iter()
             .any(|w| w.check == CheckName::CountryEligible);
-        let status: Status = parse(&n.status)?;
+        let status: Status = n.status;
         let to = if blocked && !waived && status.can_be_held() {
             apply(
                 txn,

@@ -139,8 +139,8 @@ pub struct WaiverView {
 pub struct EventView {
     pub id: i32,
     pub action: String,
-    pub from_status: Option<String>,
-    pub to_status: String,
+    pub from_status: Option<Status>,
+    pub to_status: Status,
     pub detail: Option<String>,
     pub actor_id: Option<i32>,
     pub at: DateTime<Utc>,

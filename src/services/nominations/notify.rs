@@ -58,7 +58,7 @@ pub(super) async fn notify_submitted<C: ConnectionTrait>(
     facts: &Facts,
     n: &nomination::Model,
 ) -> AppResult<()> {
-    submitted_email(db, state, facts, n.id, &n.priority, n.estimated_cost_cents)
+    submitted_email(db, state, facts, n.id, n.priority, n.estimated_cost_cents)
         .await?
         .write(db)
         .await?;
@@ -71,12 +71,12 @@ pub(super) async fn submitted_email<C: ConnectionTrait>(
     state: &Context,
     facts: &Facts,
     id: i32,
-    priority: &str,
+    priority: Priority,
     cost_cents: i64,
 ) -> AppResult<mail::outbox::Prepared> {
     let email = NominationSubmitted {
         n: facts.facts_for_mail(id),
-        priority: priority.to_owned(),
+        priority: priority.as_str().to_owned(),
         cost: Cents(cost_cents).to_string(),
     };
     mail::outbox::prepare(&state.config, None, officer_emails(db).await?, &email)

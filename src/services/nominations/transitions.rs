@@ -4,7 +4,7 @@ use super::*;
 /// The status `action` leads to from the nomination's own; 409
 /// `invalid_transition` when the state machine forbids it.
 pub(super) fn next_status(n: &nomination::Model, action: Action) -> AppResult<(Status, Status)> {
-    let from: Status = parse(&n.status)?;
+    let from: Status = n.status;
     transition(from, action, None)
         .map(|to| (from, to))
         .ok_or_else(|| invalid(from, action))
@@ -70,7 +70,7 @@ pub(super) async fn apply_returning<C: ConnectionTrait>(
         .col_expr(nomination::Column::Status, Expr::value(change.to.as_str()))
         .col_expr(nomination::Column::UpdatedAt, Expr::value(now))
         .filter(nomination::Column::Id.eq(n.id))
-        .filter(nomination::Column::Status.eq(&n.status));
+        .filter(nomination::Column::Status.eq(n.status));
     // The guarded update answers the changed row itself (RETURNING).
     let Some(after) = extra(update).exec_with_returning(db).await?.pop() else {
         return Err(AppError::conflict(
@@ -85,8 +85,8 @@ pub(super) async fn apply_returning<C: ConnectionTrait>(
         nomination_id: Set(n.id),
         actor_id: Set(change.actor),
         action: Set(change.action.as_str().to_owned()),
-        from_status: Set(Some(n.status.clone())),
-        to_status: Set(change.to.as_str().to_owned()),
+        from_status: Set(Some(n.status)),
+        to_status: Set(change.to),
         detail: Set(change.detail),
         at: Set(now),
         ..Default::default()
@@ -129,7 +129,7 @@ pub(super) async fn finish(
 pub(super) fn allocation_key(n: &nomination::Model) -> AppResult<AllocationKey> {
     Ok(AllocationKey {
         country_code: n.country_code.clone(),
-        program: parse(&n.program)?,
+        program: n.program,
         fiscal_year: n.fiscal_year,
     })
 }

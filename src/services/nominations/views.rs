@@ -11,22 +11,14 @@ pub(super) async fn waivers_of<C: ConnectionTrait>(
         .all(db)
         .await?
         .into_iter()
-        .filter_map(|w| {
-            Some(WaiverView {
-                id: w.id,
-                check: w.check_name.parse().ok()?,
-                justification: w.justification,
-                granted_by: w.granted_by,
-                granted_at: w.granted_at,
-            })
+        .map(|w| WaiverView {
+            id: w.id,
+            check: w.check_name,
+            justification: w.justification,
+            granted_by: w.granted_by,
+            granted_at: w.granted_at,
         })
         .collect())
-}
-
-pub(super) fn parse<T: std::str::FromStr<Err = String>>(value: &str) -> AppResult<T> {
-    value
-        .parse()
-        .map_err(|e: String| AppError::Internal(anyhow::anyhow!(e)))
 }
 
 /// The view of a stored nomination.
@@ -57,17 +49,17 @@ pub(super) fn view_with(
         course_title: title.to_owned(),
         start_date: offering.start_date,
         end_date: offering.end_date,
-        program: parse(&n.program)?,
-        priority: parse(&n.priority)?,
-        status: parse(&n.status)?,
-        held_from: n.held_from.as_deref().map(parse).transpose()?,
+        program: n.program,
+        priority: n.priority,
+        status: n.status,
+        held_from: n.held_from,
         fiscal_year: n.fiscal_year,
         estimated_cost_cents: n.estimated_cost_cents,
         committed_cents: n.committed_cents,
         penalty_cents: n.penalty_cents,
         reason: n.reason,
-        withdrawal_cause: n.withdrawal_cause,
-        checks: serde_json::from_value(n.checks).unwrap_or_default(),
+        withdrawal_cause: n.withdrawal_cause.map(|c| c.as_str().to_owned()),
+        checks: n.checks.0,
         checks_at: n.checks_at,
         submitted_at: n.submitted_at,
         decided_at: n.decided_at,

@@ -13,7 +13,7 @@ pub async fn waive(
     let txn = &owned;
     let work: AppResult<()> = async {
         let (n, facts) = load_for_action(txn, caller, id).await?;
-        let status: Status = parse(&n.status)?;
+        let status: Status = n.status;
         let allowed = match request.check {
             CheckName::CountryEligible => matches!(status, Status::Draft | Status::OnHold),
             _ => matches!(
@@ -42,7 +42,7 @@ pub async fn waive(
         }
         let granted = waiver::ActiveModel {
             nomination_id: Set(n.id),
-            check_name: Set(request.check.as_str().to_owned()),
+            check_name: Set(request.check),
             justification: Set(request.justification.trim().to_owned()),
             granted_by: Set(caller.id),
             granted_at: Set(Utc::now()),
@@ -72,7 +72,7 @@ pub async fn waive(
             granted_by: granted.granted_by,
             granted_at: granted.granted_at,
         });
-        let program: Program = parse(&n.program)?;
+        let program: Program = n.program;
         let today = Utc::now().date_naive();
         let checks = run_checks(txn, state, &facts, program, today).await?;
         let now = Utc::now();

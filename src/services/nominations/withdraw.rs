@@ -41,8 +41,8 @@ pub(super) async fn withdraw_in(
 ) -> AppResult<()> {
     let (from, to) = next_status(n, Action::Withdraw)?;
     let today = Utc::now().date_naive();
-    let held_seat = from == Status::Approved
-        || n.held_from.as_deref() == Some(Status::Approved.as_str()) && from == Status::OnHold;
+    let held_seat =
+        from == Status::Approved || n.held_from == Some(Status::Approved) && from == Status::OnHold;
     let mut promoted = None;
     if held_seat {
         free_seat(txn, n.offering_id).await?;
@@ -124,7 +124,7 @@ pub async fn promote_head(
         .await?;
     let mut head = None;
     for n in waitlisted {
-        let key = waitlist_key(parse(&n.priority)?, n.submitted_at, n.id);
+        let key = waitlist_key(n.priority, n.submitted_at, n.id);
         if head.as_ref().is_none_or(|(best, _)| key < *best) {
             head = Some((key, n));
         }
