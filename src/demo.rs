@@ -1,6 +1,5 @@
 //! `serve --demo`: a realistic data set for an empty database, built through
 //! the same services as the API, so every record is valid and audited.
-use chrono::Utc;
 use sea_orm::{EntityTrait, PaginatorTrait};
 
 use crate::{
@@ -112,7 +111,7 @@ pub async fn seed(state: &Context) -> AppResult<bool> {
     for &(email, name, role, country) in &USERS[1..] {
         users::create(state, Some(&admin), new_user(email, name, role, country)).await?;
     }
-    let today = Utc::now().date_naive();
+    let today = state.clock.today();
     catalog::seed(db, &admin, today).await?;
     let officer = users::list(
         db,

@@ -4,7 +4,7 @@ use axum::{
     extract::{Path, State},
     http::StatusCode,
 };
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -74,7 +74,9 @@ async fn get_country(
     State(state): State<AppState>,
     Path(code): Path<String>,
 ) -> AppResult<Json<CountryDetail>> {
-    Ok(Json(countries::detail(&state.db, &user, &code).await?))
+    Ok(Json(
+        countries::detail(&state.db, &user, &code, state.clock.today()).await?,
+    ))
 }
 
 /// Update name, travel estimate or active flag (admin).
@@ -143,7 +145,7 @@ async fn country_eligibility(
     Path(code): Path<String>,
     ValidQuery(q): ValidQuery<EligibilityQuery>,
 ) -> AppResult<Json<Eligibility>> {
-    let on = q.on.unwrap_or_else(|| Utc::now().date_naive());
+    let on = q.on.unwrap_or_else(|| state.clock.today());
     let program = q.program.unwrap_or(Program::Imet);
     Ok(Json(
         suspensions::eligibility(&state.db, &user, &code, program, on).await?,

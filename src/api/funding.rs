@@ -7,7 +7,6 @@ use axum::{
     http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
 };
-use chrono::Utc;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -142,7 +141,7 @@ async fn funding_report(
     headers: HeaderMap,
     ValidQuery(q): ValidQuery<ReportQuery>,
 ) -> AppResult<Response> {
-    let today = Utc::now().date_naive();
+    let today = state.clock.today();
     let fy = q.fiscal_year.unwrap_or_else(|| fiscal_year(today));
     let report = funding_report::build(&state.db, &user, fy, today).await?;
     if !wants_csv(&headers) {

@@ -329,7 +329,10 @@ pub async fn set(
                 allocation::Column::AllocatedCents,
                 Expr::value(allocated_cents),
             )
-            .col_expr(allocation::Column::UpdatedAt, Expr::value(Utc::now()))
+            .col_expr(
+                allocation::Column::UpdatedAt,
+                Expr::value(state.clock.now()),
+            )
             .filter(allocation::Column::CommittedCents.lte(allocated_cents))
             .exec(&txn)
             .await?;
@@ -560,7 +563,7 @@ pub async fn transfer(
             "allocations of transfer {from} -> {to} vanished"
         )));
     };
-    let now = Utc::now();
+    let now = state.clock.now();
     let taken = from
         .filter(allocation::Entity::update_many())
         .col_expr(

@@ -1,5 +1,6 @@
 //! Countries: created and updated by admins, readable by everyone, a liaison
 //! seeing only their own (another country answers 404, like a missing one).
+use chrono::NaiveDate;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
@@ -17,7 +18,7 @@ use crate::{
     domain::country_code::CountryCode,
     entities::country,
     error::{AppError, AppResult, ConflictCode},
-    services::suspensions::{self, ProgramStatus, Suspension, SuspensionView},
+    services::suspensions::{self, ProgramStatus, SuspensionView},
 };
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -176,12 +177,13 @@ pub async fn detail<C: ConnectionTrait>(
     db: &C,
     caller: &Actor,
     code: &str,
+    today: NaiveDate,
 ) -> AppResult<CountryDetail> {
     let country = get_visible(db, caller, code).await?;
     let history = suspensions::history(db, &country.code).await?;
     Ok(CountryDetail {
-        status: suspensions::status_today(&history),
-        suspensions: history.iter().map(Suspension::view).collect(),
+        status: suspensions::status_on(&history, today),
+        suspensions: history.iter().map(|s| s.view(today)).collect(),
         country,
     })
 }

@@ -270,7 +270,7 @@ pub async fn update(
             ),
         ));
     }
-    let now = Utc::now();
+    let now = state.clock.now();
     let added_seats = patch.seats.map_or(0, |s| (s - existing.seats).max(0));
 
     if let Some(seats) = patch.seats.filter(|s| *s != existing.seats) {

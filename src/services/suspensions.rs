@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
-    EntityTrait, QueryFilter, QueryOrder, sea_query::Expr,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -74,7 +74,7 @@ impl Suspension {
         Ok(Self { row, terms })
     }
 
-    pub fn view(&self) -> SuspensionView {
+    pub fn view(&self, today: NaiveDate) -> SuspensionView {
         let r = &self.row;
         SuspensionView {
             id: r.id,
@@ -90,7 +90,7 @@ impl Suspension {
             created_at: r.created_at,
             lifted_by: r.lifted_by,
             lifted_at: r.lifted_at,
-            in_effect: self.terms.in_effect_on(Utc::now().date_naive()),
+            in_effect: self.terms.in_effect_on(today),
         }
     }
 }
@@ -163,7 +163,7 @@ pub async fn eligibility<C: ConnectionTrait>(
     let blocking: Vec<_> = blocking(db, &country.code, program, on)
         .await?
         .iter()
-        .map(Suspension::view)
+        .map(|s| s.view(on))
         .collect();
     Ok(Eligibility {
         country_code: country.code,
@@ -184,8 +184,7 @@ pub struct ProgramStatus {
 }
 
 /// Today's status per program, from a country's history.
-pub fn status_today(history: &[Suspension]) -> Vec<ProgramStatus> {
-    let today = Utc::now().date_naive();
+pub fn status_on(history: &[Suspension], today: NaiveDate) -> Vec<ProgramStatus> {
     Program::ALL
         .into_iter()
         .map(|program| {
@@ -224,14 +223,14 @@ pub async fn impose(
         lifted_on: Set(None),
         lift_reason: Set(None),
         created_by: Set(actor.id),
-        created_at: Set(Utc::now()),
+        created_at: Set(state.clock.now()),
         lifted_by: Set(None),
         lifted_at: Set(None),
         ..Default::default()
     }
     .insert(&txn)
     .await?;
-    let view = Suspension::from_row(created)?.view();
+    let view = Suspension::from_row(created)?.view(state.clock.today());
     audit::record(
         &txn,
         Change {
@@ -261,7 +260,7 @@ async fn announce(
     view: &SuspensionView,
     change: &str,
 ) -> AppResult<()> {
-    let today = Utc::now().date_naive();
+    let today = state.clock.today();
     let affected =
         nominations::apply_suspensions(txn, &country.code, Some(actor.id), today).await?;
     notify(txn, state, country, view, change, affected).await
@@ -337,7 +336,7 @@ pub async fn lift(
         }
         Ok(()) => {}
     }
-    let before = current.view();
+    let before = current.view(state.clock.today());
     // Conditional on `lifted_on IS NULL`, so two concurrent lifts cannot both succeed.
     let lifted = suspension::Entity::update_many()
         .col_expr(suspension::Column::LiftedOn, Expr::value(request.lifted_on))
@@ -346,7 +345,7 @@ pub async fn lift(
             Expr::value(request.reason.trim()),
         )
         .col_expr(suspension::Column::LiftedBy, Expr::value(actor.id))
-        .col_expr(suspension::Column::LiftedAt, Expr::value(Utc::now()))
+        .col_expr(suspension::Column::LiftedAt, Expr::value(state.clock.now()))
         .filter(suspension::Column::Id.eq(id))
         .filter(suspension::Column::LiftedOn.is_null())
         .exec(&txn)
@@ -361,7 +360,7 @@ pub async fn lift(
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::not_found("Suspension"))?;
-    let view = Suspension::from_row(row)?.view();
+    let view = Suspension::from_row(row)?.view(state.clock.today());
     audit::record(
         &txn,
         Change {
@@ -378,4 +377,63 @@ pub async fn lift(
     txn.commit().await?;
     state.mailer.wake();
     Ok(view)
+}
+
+/// Applies, as of `day`, every country's suspensions that took effect or
+/// were lifted: holds and releases in one transaction per country, each
+/// announced by email. Answers how many nominations changed; idempotent.
+pub async fn apply_due(ctx: &Context, day: NaiveDate) -> AppResult<usize> {
+    let countries: Vec<String> = suspension::Entity::find()
+        .select_only()
+        .column(suspension::Column::CountryCode)
+        .distinct()
+        .into_tuple()
+        .all(&ctx.db)
+        .await?;
+    let mut changed = 0;
+    for code in countries {
+        let txn = db::write_txn(&ctx.db).await?;
+        let affected = nominations::apply_suspensions(&txn, &code, None, day).await?;
+        if !affected.is_empty() {
+            changed += affected.len();
+            announce_due(&txn, ctx, &code, day, affected).await?;
+        }
+        txn.commit().await?;
+    }
+    if changed > 0 {
+        ctx.mailer.wake();
+    }
+    Ok(changed)
+}
+
+/// Emails what a suspension falling due on `day` changed: the one that took
+/// effect or ended that day (else the country's latest).
+async fn announce_due(
+    txn: &sea_orm::DatabaseTransaction,
+    ctx: &Context,
+    code: &str,
+    day: NaiveDate,
+    affected: Vec<AffectedNomination>,
+) -> AppResult<()> {
+    let history = history(txn, code).await?;
+    let (suspension, change) = history
+        .iter()
+        .rev()
+        .find_map(|s| {
+            if s.row.lifted_on == Some(day) {
+                Some((s, "ended"))
+            } else if s.row.effective_from == day {
+                Some((s, "took effect"))
+            } else {
+                None
+            }
+        })
+        .or_else(|| history.last().map(|s| (s, "applied")))
+        .ok_or_else(|| {
+            AppError::Internal(anyhow::anyhow!(
+                "holds changed in {code} without a suspension"
+            ))
+        })?;
+    let country = countries::find(txn, code).await?;
+    notify(txn, ctx, &country, &suspension.view(day), change, affected).await
 }

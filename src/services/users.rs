@@ -127,7 +127,7 @@ pub async fn create(state: &Context, actor: Option<&Actor>, new: NewUser) -> App
             format!("A user with email {email} already exists."),
         ));
     }
-    let now = Utc::now();
+    let now = state.clock.now();
     let created = user::ActiveModel {
         email: Set(email),
         name: Set(new.name.trim().to_owned()),

@@ -189,7 +189,7 @@ pub async fn show(
     signed_in: SignedIn,
     Path(code): Path<String>,
 ) -> PageResult {
-    let detail = countries::detail(&state.db, &signed_in.user, &code).await?;
+    let detail = countries::detail(&state.db, &signed_in.user, &code, state.clock.today()).await?;
     let status = CountryStatus::of(&detail);
     Ok(render(&CountryPage {
         layout: signed_in.layout(&state, &detail.country.name).await?,

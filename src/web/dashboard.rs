@@ -4,7 +4,6 @@
 //! status; for program officers and admins, how many nominations await review.
 use askama::Template;
 use axum::extract::State;
-use chrono::Utc;
 
 use crate::{
     app::AppState,
@@ -73,8 +72,8 @@ pub async fn show(State(state): State<AppState>, signed_in: SignedIn) -> PageRes
     let user = &signed_in.user;
     let liaison = match user.country_scope() {
         Some(code) => {
-            let detail = countries::detail(&state.db, user, code).await?;
-            let fy = fiscal_year(Utc::now().date_naive());
+            let detail = countries::detail(&state.db, user, code, state.clock.today()).await?;
+            let fy = fiscal_year(state.clock.today());
             let funding = allocations::list(
                 &state.db,
                 user,

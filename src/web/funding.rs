@@ -9,7 +9,7 @@ use axum::{
     http::{StatusCode, header},
     response::{IntoResponse, Redirect},
 };
-use chrono::Utc;
+use chrono::NaiveDate;
 use serde::Deserialize;
 use validator::Validate;
 
@@ -158,7 +158,7 @@ async fn funding_page(
     fy: i32,
     forms: FundingForms,
 ) -> PageResult {
-    let today = Utc::now().date_naive();
+    let today = state.clock.today();
     let user = &signed_in.user;
     let rows = allocations::list(
         &state.db,
@@ -263,10 +263,8 @@ async fn funding_page(
 }
 
 /// The fiscal year asked for, or the current one.
-fn chosen_year(query: &FundingQuery) -> Result<i32, AppError> {
-    let fy = query
-        .fiscal_year
-        .unwrap_or_else(|| fiscal_year(Utc::now().date_naive()));
+fn chosen_year(query: &FundingQuery, today: NaiveDate) -> Result<i32, AppError> {
+    let fy = query.fiscal_year.unwrap_or_else(|| fiscal_year(today));
     allocations::check_fiscal_year(fy)
 }
 
@@ -276,7 +274,7 @@ pub async fn show(
     signed_in: SignedIn,
     Query(query): Query<FundingQuery>,
 ) -> PageResult {
-    let fy = chosen_year(&query)?;
+    let fy = chosen_year(&query, state.clock.today())?;
     funding_page(&state, &signed_in, fy, FundingForms::default()).await
 }
 
@@ -287,8 +285,8 @@ pub async fn report_csv(
     signed_in: SignedIn,
     Query(query): Query<FundingQuery>,
 ) -> PageResult {
-    let fy = chosen_year(&query)?;
-    let today = Utc::now().date_naive();
+    let fy = chosen_year(&query, state.clock.today())?;
+    let today = state.clock.today();
     let report = funding_report::build(&state.db, &signed_in.user, fy, today).await?;
     let csv = funding_report::to_csv(&report)?;
     let disposition = format!("attachment; filename=\"funding-fy{fy}.csv\"");
@@ -302,14 +300,16 @@ pub async fn report_csv(
         .into_response())
 }
 
-/// A fiscal year posted by a form; the current one when unreadable.
-fn posted_year(typed: &str) -> i32 {
-    typed
-        .trim()
-        .parse()
-        .ok()
-        .filter(|fy| SANE_FISCAL_YEARS.contains(fy))
-        .unwrap_or_else(|| fiscal_year(Utc::now().date_naive()))
+/// A fiscal year posted by a form. An unreadable one is a field error (the
+/// page is shown again for `today`'s year), never a write to another year.
+fn posted_year(typed: &str, today: NaiveDate, fields: &mut FieldErrors) -> i32 {
+    match typed.trim().parse() {
+        Ok(fy) if SANE_FISCAL_YEARS.contains(&fy) => fy,
+        _ => {
+            add_error(fields, "fiscal_year", "must be a fiscal year, like 2027");
+            fiscal_year(today)
+        }
+    }
 }
 
 /// `POST /funding/allocations`: the same checks as
@@ -319,8 +319,8 @@ pub async fn set_allocation(
     StaffSignedIn(officer): StaffSignedIn,
     WebForm(form): WebForm<AllocationForm>,
 ) -> PageResult {
-    let fy = posted_year(&form.fiscal_year);
     let mut fields = FieldErrors::new();
+    let fy = posted_year(&form.fiscal_year, state.clock.today(), &mut fields);
     if form.country_code.is_empty() {
         add_error(&mut fields, "country_code", "must be chosen");
     }
@@ -384,8 +384,8 @@ pub async fn transfer(
     StaffSignedIn(officer): StaffSignedIn,
     WebForm(form): WebForm<TransferForm>,
 ) -> PageResult {
-    let fy = posted_year(&form.fiscal_year);
     let mut fields = FieldErrors::new();
+    let fy = posted_year(&form.fiscal_year, state.clock.today(), &mut fields);
     for (field, value) in [
         ("from_country", &form.from_country),
         ("to_country", &form.to_country),

@@ -7,7 +7,6 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Redirect},
 };
-use chrono::Utc;
 use serde::Deserialize;
 
 use crate::{
@@ -128,7 +127,7 @@ pub async fn impose_form(
 ) -> PageResult {
     let country = countries::get_visible(&state.db, &officer.user, &code).await?;
     let form = ImposeForm {
-        effective_from: Utc::now().date_naive().to_string(),
+        effective_from: state.clock.today().to_string(),
         ..Default::default()
     };
     impose_page(&state, &officer, country, form, FormErrors::default()).await
@@ -217,7 +216,7 @@ async fn suspension_of(
         .await?
         .iter()
         .find(|s| s.row.id == id)
-        .map(|s| SuspensionRow::of(&s.view()))
+        .map(|s| SuspensionRow::of(&s.view(state.clock.today())))
         .ok_or_else(|| AppError::not_found("Suspension"))
 }
 
@@ -256,7 +255,7 @@ pub async fn lift_form(
 ) -> PageResult {
     let country = countries::get_visible(&state.db, &officer.user, &code).await?;
     let form = LiftForm {
-        lifted_on: Utc::now().date_naive().to_string(),
+        lifted_on: state.clock.today().to_string(),
         ..Default::default()
     };
     lift_page(&state, &officer, country, id, form, FormErrors::default()).await

@@ -812,3 +812,41 @@ async fn a_lift_dated_ahead_releases_holds_on_its_day() {
         ended.email.text
     );
 }
+
+#[tokio::test]
+async fn the_service_clock_decides_which_suspensions_are_in_effect() {
+    let app = spawn_app().await;
+    let w = world(&app, 5).await;
+    let next_week = Utc::now().date_naive() + Days::new(7);
+    let imposed = app
+        .post(&w.c.officer, "/api/v1/countries/PK/suspensions", json!({"programs": ["IMET"], "legal_basis": "coup_7008", "reason": "coup", "effective_from": next_week}))
+        .await;
+    assert_eq!(imposed.status, StatusCode::CREATED, "{}", imposed.body);
+    let imet_eligible = || async {
+        let country = app.get(&w.c.liaison_pk, "/api/v1/countries/PK").await.body;
+        let imet = country["status"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["program"] == "IMET")
+            .cloned()
+            .unwrap();
+        imet["eligible"].as_bool().unwrap()
+    };
+    assert!(imet_eligible().await, "not in effect before its day");
+    app.state
+        .clock
+        .set(next_week.and_hms_opt(9, 0, 0).unwrap().and_utc());
+    assert!(
+        !imet_eligible().await,
+        "in effect once the clock reaches its day"
+    );
+    let class = app
+        .get(
+            &w.c.officer,
+            "/api/v1/countries/PK/eligibility?program=IMET",
+        )
+        .await;
+    assert_eq!(class.status, StatusCode::OK, "{}", class.body);
+    assert_eq!(class.body["eligible"], false, "{}", class.body);
+}

@@ -21,7 +21,7 @@ pub(super) async fn run_checks<C: ConnectionTrait>(
             .map(|s| {
                 format!(
                     "suspended ({}) since {}: suspension {}",
-                    s.view().programs.join(", "),
+                    s.view(today).programs.join(", "),
                     s.row.effective_from,
                     s.row.id
                 )
@@ -151,7 +151,7 @@ pub(super) fn submission_blockers(
     audience(facts).map_err(|e| AppError::field("student_id", e))?;
     let blocking = facts.blocking(program, today);
     if !blocking.is_empty() && !facts.waived(CheckName::CountryEligible) {
-        let views: Vec<_> = blocking.iter().map(|s| s.view()).collect();
+        let views: Vec<_> = blocking.iter().map(|s| s.view(today)).collect();
         return Err(AppError::Conflict {
             code: ConflictCode::CountrySuspended,
             detail: format!(
@@ -180,7 +180,7 @@ pub(super) async fn refuse_unmet(
     let txn = db::write_txn(&state.db).await?;
     nomination::Entity::update_many()
         .col_expr(nomination::Column::Checks, Expr::value(json!(checks)))
-        .col_expr(nomination::Column::ChecksAt, Expr::value(Utc::now()))
+        .col_expr(nomination::Column::ChecksAt, Expr::value(state.clock.now()))
         .filter(nomination::Column::Id.eq(n.id))
         .exec(&txn)
         .await?;

@@ -40,7 +40,7 @@ pub async fn preview(
         .await?
         .ok_or_else(|| AppError::field("offering_id", format!("no offering {offering_id}")))?;
     let facts = Facts::load(db, student, offering, None).await?;
-    let checks = run_checks(db, state, &facts, program, Utc::now().date_naive()).await?;
+    let checks = run_checks(db, state, &facts, program, state.clock.today()).await?;
     Ok(Preview {
         estimated_cost_cents: facts.cost()?,
         fiscal_year: fiscal_year(facts.offering.start_date),
@@ -101,7 +101,7 @@ pub async fn create_in(
     caller: &Actor,
     new: NewNomination,
 ) -> AppResult<nomination::Model> {
-    let today = Utc::now().date_naive();
+    let today = state.clock.today();
     let student = students::find_visible(txn, caller, new.student_id).await?;
     let offering = offering::Entity::find_by_id(new.offering_id)
         .one(txn)
@@ -133,7 +133,7 @@ pub async fn create_in(
         audience(&facts).map_err(|e| AppError::field("student_id", e))?;
     }
     let checks = run_checks(txn, state, &facts, program, today).await?;
-    let now = Utc::now();
+    let now = state.clock.now();
     let status = if new.submit {
         Status::Submitted
     } else {

@@ -6,12 +6,12 @@ pub async fn submit(state: &Context, caller: &Actor, id: i32) -> AppResult<Nomin
     let (n, facts) = load_for_action(&state.db, caller, id).await?;
     let (_, to) = next_status(&n, Action::Submit)?;
     let program: Program = n.program;
-    let today = Utc::now().date_naive();
+    let today = state.clock.today();
     submission_blockers(&facts, program, today)?;
     let checks = run_checks(&state.db, state, &facts, program, today).await?;
     let cost = facts.cost()?;
     let email = submitted_email(&state.db, state, &facts, n.id, n.priority, cost).await?;
-    let now = Utc::now();
+    let now = state.clock.now();
     let txn = db::write_txn(&state.db).await?;
     apply(
         &txn,
@@ -44,7 +44,7 @@ pub async fn approve(state: &Context, caller: &Actor, id: i32) -> AppResult<Nomi
     let (n, facts) = load_for_action(&state.db, caller, id).await?;
     let (_, to) = next_status(&n, Action::Approve)?;
     let program: Program = n.program;
-    let today = Utc::now().date_naive();
+    let today = state.clock.today();
     let checks = run_checks(&state.db, state, &facts, program, today).await?;
     let unmet = unmet_for_approval(&checks);
     if !unmet.is_empty() {
@@ -54,7 +54,7 @@ pub async fn approve(state: &Context, caller: &Actor, id: i32) -> AppResult<Nomi
     let email = decision_email(&state.db, state, &facts, &n, "approved", None).await?;
     let mut history = events_of(&state.db, n.id).await?;
 
-    let now = Utc::now();
+    let now = state.clock.now();
     let txn = db::write_txn(&state.db).await?;
     let (approved, event) = apply_returning(
         &txn,
@@ -132,7 +132,7 @@ pub(super) async fn decide(
         reason.clone(),
     )
     .await?;
-    let now = Utc::now();
+    let now = state.clock.now();
     let stored_reason = reason.clone();
     let txn = db::write_txn(&state.db).await?;
     apply(
@@ -162,7 +162,7 @@ pub async fn complete(state: &Context, caller: &Actor, id: i32) -> AppResult<Nom
     let work: AppResult<()> = async {
         let (n, facts) = load_for_action(txn, caller, id).await?;
         let (_, to) = next_status(&n, Action::Complete)?;
-        let today = Utc::now().date_naive();
+        let today = state.clock.today();
         if today <= facts.offering.end_date {
             return Err(AppError::conflict(
                 ConflictCode::InvalidTransition,

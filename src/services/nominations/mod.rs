@@ -7,6 +7,7 @@
 mod checks;
 mod create;
 mod decide;
+mod expiry;
 mod facts;
 mod holds;
 mod notify;
@@ -71,6 +72,7 @@ use crate::{
 use checks::*;
 pub use create::*;
 pub use decide::*;
+pub use expiry::*;
 pub use facts::*;
 pub use holds::*;
 pub use notify::*;

@@ -45,7 +45,7 @@ pub async fn waive(
             check_name: Set(request.check),
             justification: Set(request.justification.trim().to_owned()),
             granted_by: Set(caller.id),
-            granted_at: Set(Utc::now()),
+            granted_at: Set(state.clock.now()),
             ..Default::default()
         }
         .insert(txn)
@@ -73,9 +73,9 @@ pub async fn waive(
             granted_at: granted.granted_at,
         });
         let program: Program = n.program;
-        let today = Utc::now().date_naive();
+        let today = state.clock.today();
         let checks = run_checks(txn, state, &facts, program, today).await?;
-        let now = Utc::now();
+        let now = state.clock.now();
         nomination::Entity::update_many()
             .col_expr(nomination::Column::Checks, Expr::value(json!(checks)))
             .col_expr(nomination::Column::ChecksAt, Expr::value(now))

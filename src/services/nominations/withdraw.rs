@@ -40,7 +40,7 @@ pub(super) async fn withdraw_in(
     actor: Option<i32>,
 ) -> AppResult<()> {
     let (from, to) = next_status(n, Action::Withdraw)?;
-    let today = Utc::now().date_naive();
+    let today = state.clock.today();
     let held_seat =
         from == Status::Approved || n.held_from == Some(Status::Approved) && from == Status::OnHold;
     let mut promoted = None;
@@ -82,7 +82,10 @@ pub(super) async fn withdraw_in(
                     nomination::Column::HeldFrom,
                     Expr::value(Option::<String>::None),
                 )
-                .col_expr(nomination::Column::DecidedAt, Expr::value(Utc::now()))
+                .col_expr(
+                    nomination::Column::DecidedAt,
+                    Expr::value(state.clock.now()),
+                )
         },
     )
     .await?;
