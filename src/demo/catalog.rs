@@ -1,38 +1,30 @@
 //! The demo catalog: courses of Army (B), Air Force (D) and Navy (P)
-//! schools, with classes over the next 18 months counted from today, so the
-//! demo never shows a stale schedule.
+//! schools, loaded from `catalog.csv` through the catalog importer, with
+//! classes (`classes.csv`) over the next 18 months counted from today, so
+//! the demo never shows a stale schedule.
 use chrono::{Datelike, Days, NaiveDate};
 use sea_orm::DatabaseConnection;
+use serde::Deserialize;
 use validator::Validate;
 
 use crate::{
     domain::actor::Actor,
-    domain::{
-        course::{Audience, Category},
-        ilr::{IlrLevel, Opi},
-    },
-    error::AppResult,
+    error::{AppError, AppResult},
     services::{
-        courses::{self, NewCourse},
+        catalog_csv,
         offerings::{self, NewOffering},
     },
 };
 
-use Audience::{Civilian as CIV, Enlisted as ENL, Officer as OFF};
+/// The courses, in the importer's format.
+const CATALOG: &[u8] = include_bytes!("catalog.csv");
+/// How often each course runs, and what its classes cost.
+const CLASSES: &[u8] = include_bytes!("classes.csv");
 
-struct DemoCourse {
-    masl_id: &'static str,
-    title: &'static str,
-    school: &'static str,
-    location: &'static str,
-    category: Category,
-    ecl_min: Option<i32>,
-    /// Listening, speaking.
-    opi_min: Option<(&'static str, &'static str)>,
-    e_imet: bool,
-    audience: &'static [Audience],
-    prerequisites: &'static [&'static str],
-    description: &'static str,
+/// One row of `classes.csv`.
+#[derive(Debug, Deserialize)]
+struct Schedule {
+    masl_id: String,
     tuition_dollars: i64,
     living_allowance_per_day_dollars: i64,
     weeks: u64,
@@ -43,639 +35,20 @@ struct DemoCourse {
     seats: i32,
 }
 
-const LEAVENWORTH: &str = "U.S. Army Command and General Staff College";
-const MAXWELL: &str = "Air University";
-const NEWPORT: &str = "U.S. Naval War College";
-const DLIELC: &str = "Defense Language Institute English Language Center";
-const DIILS: &str = "Defense Institute of International Legal Studies";
-const NPS_ISG: &str = "Naval Postgraduate School, Institute for Security Governance";
-const IAAFA: &str = "Inter-American Air Forces Academy";
-
-/// In creation order: a course's prerequisites come before it.
-const COURSES: &[DemoCourse] = &[
-    DemoCourse {
-        masl_id: "B171850",
-        title: "International Military Student Preparatory Course (CGSOC)",
-        school: LEAVENWORTH,
-        location: "Fort Leavenworth, KS",
-        category: Category::Pme,
-        ecl_min: Some(80),
-        opi_min: Some(("2", "2")),
-        e_imet: false,
-        audience: &[OFF],
-        prerequisites: &[],
-        description: "Orientation to U.S. Army doctrine, staff writing and the American way of life before the Command and General Staff Officer Course.",
-        tuition_dollars: 9_500,
-        living_allowance_per_day_dollars: 78,
-        weeks: 6,
-        every_weeks: 52,
-        first_in_weeks: 26,
-        seats: 120,
-    },
-    DemoCourse {
-        masl_id: "B171807",
-        title: "Command and General Staff Officer Course",
-        school: LEAVENWORTH,
-        location: "Fort Leavenworth, KS",
-        category: Category::Pme,
-        ecl_min: Some(80),
-        opi_min: Some(("2", "2")),
-        e_imet: false,
-        audience: &[OFF],
-        prerequisites: &["B171850"],
-        description: "Ten-month intermediate-level education for majors: joint and Army operations, leadership, and planning at division and corps level.",
-        tuition_dollars: 68_000,
-        living_allowance_per_day_dollars: 78,
-        weeks: 44,
-        every_weeks: 52,
-        first_in_weeks: 32,
-        seats: 90,
-    },
-    DemoCourse {
-        masl_id: "B172001",
-        title: "U.S. Army War College Resident Education Program",
-        school: "U.S. Army War College",
-        location: "Carlisle Barracks, PA",
-        category: Category::Pme,
-        ecl_min: Some(85),
-        opi_min: Some(("2+", "2+")),
-        e_imet: false,
-        audience: &[OFF],
-        prerequisites: &["B171807"],
-        description: "Senior-level education in strategic leadership, national security policy and the theory of war for colonels.",
-        tuition_dollars: 90_000,
-        living_allowance_per_day_dollars: 82,
-        weeks: 44,
-        every_weeks: 52,
-        first_in_weeks: 30,
-        seats: 80,
-    },
-    DemoCourse {
-        masl_id: "B122044",
-        title: "Maneuver Captains Career Course",
-        school: "U.S. Army Maneuver Center of Excellence",
-        location: "Fort Moore, GA",
-        category: Category::Pme,
-        ecl_min: Some(80),
-        opi_min: None,
-        e_imet: false,
-        audience: &[OFF],
-        prerequisites: &[],
-        description: "Company command and battalion staff skills for infantry and armor captains.",
-        tuition_dollars: 32_000,
-        living_allowance_per_day_dollars: 70,
-        weeks: 20,
-        every_weeks: 17,
-        first_in_weeks: 6,
-        seats: 12,
-    },
-    DemoCourse {
-        masl_id: "B151027",
-        title: "Engineer Basic Officer Leader Course",
-        school: "U.S. Army Engineer School",
-        location: "Fort Leonard Wood, MO",
-        category: Category::Technical,
-        ecl_min: Some(70),
-        opi_min: None,
-        e_imet: false,
-        audience: &[OFF],
-        prerequisites: &[],
-        description: "Combat engineering, route clearance, bridging and construction management for lieutenants.",
-        tuition_dollars: 18_500,
-        living_allowance_per_day_dollars: 66,
-        weeks: 16,
-        every_weeks: 13,
-        first_in_weeks: 4,
-        seats: 10,
-    },
-    DemoCourse {
-        masl_id: "B162520",
-        title: "Signal Captains Career Course",
-        school: "U.S. Army Cyber Center of Excellence",
-        location: "Fort Eisenhower, GA",
-        category: Category::Technical,
-        ecl_min: Some(70),
-        opi_min: None,
-        e_imet: false,
-        audience: &[OFF],
-        prerequisites: &[],
-        description: "Network planning, spectrum management and communications support to brigade operations.",
-        tuition_dollars: 26_000,
-        living_allowance_per_day_dollars: 68,
-        weeks: 18,
-        every_weeks: 26,
-        first_in_weeks: 9,
-        seats: 8,
-    },
-    DemoCourse {
-        masl_id: "B309027",
-        title: "Aviation Maintenance Officer Course",
-        school: "U.S. Army Aviation Center of Excellence",
-        location: "Fort Novosel, AL",
-        category: Category::Technical,
-        ecl_min: Some(70),
-        opi_min: None,
-        e_imet: false,
-        audience: &[OFF],
-        prerequisites: &[],
-        description: "Rotary-wing maintenance management, airworthiness and quality control.",
-        tuition_dollars: 27_000,
-        living_allowance_per_day_dollars: 64,
-        weeks: 14,
-        every_weeks: 20,
-        first_in_weeks: 7,
-        seats: 6,
-    },
-    DemoCourse {
-        masl_id: "B179005",
-        title: "Sergeants Major Course",
-        school: "U.S. Army Sergeants Major Academy",
-        location: "Fort Bliss, TX",
-        category: Category::Pme,
-        ecl_min: Some(80),
-        opi_min: Some(("2", "2")),
-        e_imet: false,
-        audience: &[ENL],
-        prerequisites: &[],
-        description: "Senior enlisted leader education: operations, leadership and communication at battalion level and above.",
-        tuition_dollars: 41_000,
-        living_allowance_per_day_dollars: 66,
-        weeks: 40,
-        every_weeks: 52,
-        first_in_weeks: 34,
-        seats: 40,
-    },
-    DemoCourse {
-        masl_id: "B181005",
-        title: "Army Medical Department Captains Career Course",
-        school: "U.S. Army Medical Center of Excellence",
-        location: "JBSA Fort Sam Houston, TX",
-        category: Category::Medical,
-        ecl_min: Some(80),
-        opi_min: None,
-        e_imet: false,
-        audience: &[OFF],
-        prerequisites: &[],
-        description: "Health service support planning, medical logistics and leadership of medical units.",
-        tuition_dollars: 24_000,
-        living_allowance_per_day_dollars: 72,
-        weeks: 20,
-        every_weeks: 26,
-        first_in_weeks: 10,
-        seats: 10,
-    },
-    DemoCourse {
-        masl_id: "B148010",
-        title: "Democratic Sustainment Course",
-        school: "Western Hemisphere Institute for Security Cooperation",
-        location: "Fort Moore, GA",
-        category: Category::Management,
-        ecl_min: None,
-        opi_min: None,
-        e_imet: true,
-        audience: &[OFF, CIV],
-        prerequisites: &[],
-        description: "Taught in Spanish: civilian control of the armed forces, human rights and defense governance in the Americas.",
-        tuition_dollars: 9_800,
-        living_allowance_per_day_dollars: 70,
-        weeks: 4,
-        every_weeks: 17,
-        first_in_weeks: 5,
-        seats: 30,
-    },
-    DemoCourse {
-        masl_id: "D309010",
-        title: "International Officer School Preparatory Course (ACSC)",
-        school: MAXWELL,
-        location: "Maxwell AFB, AL",
-        category: Category::Pme,
-        ecl_min: Some(80),
-        opi_min: Some(("2", "2")),
-        e_imet: false,
-        audience: &[OFF],
-        prerequisites: &[],
-        description: "Academic writing, research methods and U.S. orientation before Air Command and Staff College.",
-        tuition_dollars: 10_500,
-        living_allowance_per_day_dollars: 74,
-        weeks: 7,
-        every_weeks: 52,
-        first_in_weeks: 27,
-        seats: 80,
-    },
-    DemoCourse {
-        masl_id: "D309004",
-        title: "Air Command and Staff College",
-        school: MAXWELL,
-        location: "Maxwell AFB, AL",
-        category: Category::Pme,
-        ecl_min: Some(80),
-        opi_min: Some(("2", "2")),
-        e_imet: false,
-        audience: &[OFF],
-        prerequisites: &["D309010"],
-        description: "Intermediate-level education in airpower, joint warfighting and leadership for majors.",
-        tuition_dollars: 62_000,
-        living_allowance_per_day_dollars: 74,
-        weeks: 42,
-        every_weeks: 52,
-        first_in_weeks: 34,
-        seats: 75,
-    },
-    DemoCourse {
-        masl_id: "D309020",
-        title: "Air War College",
-        school: MAXWELL,
-        location: "Maxwell AFB, AL",
-        category: Category::Pme,
-        ecl_min: Some(85),
-        opi_min: Some(("2+", "2+")),
-        e_imet: false,
-        audience: &[OFF],
-        prerequisites: &["D309004"],
-        description: "Senior service college: national security strategy, coalition airpower and strategic leadership.",
-        tuition_dollars: 85_000,
-        living_allowance_per_day_dollars: 74,
-        weeks: 44,
-        every_weeks: 52,
-        first_in_weeks: 33,
-        seats: 45,
-    },
-    DemoCourse {
-        masl_id: "D309101",
-        title: "Squadron Officer School",
-        school: MAXWELL,
-        location: "Maxwell AFB, AL",
-        category: Category::Pme,
-        ecl_min: Some(80),
-        opi_min: None,
-        e_imet: false,
-        audience: &[OFF],
-        prerequisites: &[],
-        description: "Leadership and airpower fundamentals for captains, in flights of mixed nationalities.",
-        tuition_dollars: 8_900,
-        living_allowance_per_day_dollars: 74,
-        weeks: 8,
-        every_weeks: 9,
-        first_in_weeks: 3,
-        seats: 8,
-    },
-    DemoCourse {
-        masl_id: "D178035",
-        title: "Aircraft Maintenance Officer Course",
-        school: IAAFA,
-        location: "JBSA-Lackland, TX",
-        category: Category::Technical,
-        ecl_min: Some(65),
-        opi_min: None,
-        e_imet: false,
-        audience: &[OFF],
-        prerequisites: &[],
-        description: "Maintenance management, scheduling and flight-line safety; taught in Spanish with English technical terms.",
-        tuition_dollars: 21_000,
-        living_allowance_per_day_dollars: 62,
-        weeks: 11,
-        every_weeks: 16,
-        first_in_weeks: 5,
-        seats: 14,
-    },
-    DemoCourse {
-        masl_id: "D178040",
-        title: "Aircraft Structural Maintenance Technician",
-        school: IAAFA,
-        location: "JBSA-Lackland, TX",
-        category: Category::Technical,
-        ecl_min: Some(65),
-        opi_min: None,
-        e_imet: false,
-        audience: &[ENL],
-        prerequisites: &[],
-        description: "Sheet-metal repair, corrosion control and non-destructive inspection of airframes.",
-        tuition_dollars: 14_500,
-        living_allowance_per_day_dollars: 62,
-        weeks: 9,
-        every_weeks: 12,
-        first_in_weeks: 3,
-        seats: 16,
-    },
-    DemoCourse {
-        masl_id: "D171503",
-        title: "Specialized Undergraduate Pilot Training (T-6A)",
-        school: "14th Flying Training Wing",
-        location: "Columbus AFB, MS",
-        category: Category::Technical,
-        ecl_min: Some(80),
-        opi_min: Some(("2", "2")),
-        e_imet: false,
-        audience: &[OFF],
-        prerequisites: &[],
-        description: "Primary and advanced flying training leading to pilot wings.",
-        tuition_dollars: 90_000,
-        living_allowance_per_day_dollars: 60,
-        weeks: 52,
-        every_weeks: 26,
-        first_in_weeks: 12,
-        seats: 4,
-    },
-    DemoCourse {
-        masl_id: "D177000",
-        title: "General English Training",
-        school: DLIELC,
-        location: "JBSA-Lackland, TX",
-        category: Category::EnglishLanguage,
-        ecl_min: Some(40),
-        opi_min: None,
-        e_imet: false,
-        audience: &[OFF, ENL, CIV],
-        prerequisites: &[],
-        description: "Intensive American Language Course study to reach the ECL a follow-on course requires.",
-        tuition_dollars: 5_200,
-        living_allowance_per_day_dollars: 58,
-        weeks: 12,
-        every_weeks: 6,
-        first_in_weeks: 2,
-        seats: 40,
-    },
-    DemoCourse {
-        masl_id: "D177010",
-        title: "Specialized English Training",
-        school: DLIELC,
-        location: "JBSA-Lackland, TX",
-        category: Category::EnglishLanguage,
-        ecl_min: Some(55),
-        opi_min: None,
-        e_imet: false,
-        audience: &[OFF, ENL, CIV],
-        prerequisites: &[],
-        description: "Technical and professional vocabulary for students bound for aviation, medical or staff courses.",
-        tuition_dollars: 6_400,
-        living_allowance_per_day_dollars: 58,
-        weeks: 10,
-        every_weeks: 8,
-        first_in_weeks: 4,
-        seats: 30,
-    },
-    DemoCourse {
-        masl_id: "D177025",
-        title: "English Language Instructor Course",
-        school: DLIELC,
-        location: "JBSA-Lackland, TX",
-        category: Category::EnglishLanguage,
-        ecl_min: Some(70),
-        opi_min: Some(("2", "2")),
-        e_imet: false,
-        audience: &[OFF, ENL, CIV],
-        prerequisites: &[],
-        description: "Methods for teaching the American Language Course in a partner nation's own English program.",
-        tuition_dollars: 9_800,
-        living_allowance_per_day_dollars: 58,
-        weeks: 8,
-        every_weeks: 26,
-        first_in_weeks: 8,
-        seats: 20,
-    },
-    DemoCourse {
-        masl_id: "P179085",
-        title: "International Officer Preparatory Course (NWC)",
-        school: NEWPORT,
-        location: "Newport, RI",
-        category: Category::Pme,
-        ecl_min: Some(80),
-        opi_min: Some(("2", "2")),
-        e_imet: false,
-        audience: &[OFF],
-        prerequisites: &[],
-        description: "Writing, seminar discussion and orientation before the Naval Staff College or Naval Command College.",
-        tuition_dollars: 7_500,
-        living_allowance_per_day_dollars: 96,
-        weeks: 5,
-        every_weeks: 52,
-        first_in_weeks: 28,
-        seats: 90,
-    },
-    DemoCourse {
-        masl_id: "P179002",
-        title: "Naval Staff College",
-        school: NEWPORT,
-        location: "Newport, RI",
-        category: Category::Pme,
-        ecl_min: Some(80),
-        opi_min: Some(("2", "2")),
-        e_imet: false,
-        audience: &[OFF],
-        prerequisites: &["P179085"],
-        description: "Intermediate-level course in joint maritime operations, national security affairs and strategy for lieutenant commanders and commanders.",
-        tuition_dollars: 58_000,
-        living_allowance_per_day_dollars: 96,
-        weeks: 44,
-        every_weeks: 52,
-        first_in_weeks: 33,
-        seats: 50,
-    },
-    DemoCourse {
-        masl_id: "P179001",
-        title: "Naval Command College",
-        school: NEWPORT,
-        location: "Newport, RI",
-        category: Category::Pme,
-        ecl_min: Some(85),
-        opi_min: Some(("2+", "2+")),
-        e_imet: false,
-        audience: &[OFF],
-        prerequisites: &["P179085"],
-        description: "Senior international officers' course in strategy, policy and maritime security cooperation.",
-        tuition_dollars: 78_000,
-        living_allowance_per_day_dollars: 96,
-        weeks: 44,
-        every_weeks: 52,
-        first_in_weeks: 33,
-        seats: 50,
-    },
-    DemoCourse {
-        masl_id: "P150010",
-        title: "Surface Warfare Division Officer Course",
-        school: "Surface Warfare Officers School",
-        location: "Newport, RI",
-        category: Category::Technical,
-        ecl_min: Some(70),
-        opi_min: None,
-        e_imet: false,
-        audience: &[OFF],
-        prerequisites: &[],
-        description: "Shiphandling, navigation, damage control and engineering fundamentals for junior surface officers.",
-        tuition_dollars: 19_800,
-        living_allowance_per_day_dollars: 96,
-        weeks: 10,
-        every_weeks: 13,
-        first_in_weeks: 6,
-        seats: 6,
-    },
-    DemoCourse {
-        masl_id: "P309030",
-        title: "Riverine Small Craft Operator Course",
-        school: "Naval Small Craft Instruction and Technical Training School",
-        location: "Stennis Space Center, MS",
-        category: Category::Technical,
-        ecl_min: Some(65),
-        opi_min: None,
-        e_imet: false,
-        audience: &[ENL, OFF],
-        prerequisites: &[],
-        description: "Small-craft handling, riverine navigation and maintenance; taught in English or Spanish.",
-        tuition_dollars: 24_500,
-        living_allowance_per_day_dollars: 64,
-        weeks: 11,
-        every_weeks: 13,
-        first_in_weeks: 4,
-        seats: 12,
-    },
-    DemoCourse {
-        masl_id: "P181010",
-        title: "Combat Trauma Management Course",
-        school: "Navy Medicine Training Support Center",
-        location: "JBSA Fort Sam Houston, TX",
-        category: Category::Medical,
-        ecl_min: Some(75),
-        opi_min: None,
-        e_imet: false,
-        audience: &[OFF, ENL],
-        prerequisites: &[],
-        description: "Tactical combat casualty care, damage-control resuscitation and casualty evacuation.",
-        tuition_dollars: 11_000,
-        living_allowance_per_day_dollars: 72,
-        weeks: 4,
-        every_weeks: 10,
-        first_in_weeks: 3,
-        seats: 16,
-    },
-    DemoCourse {
-        masl_id: "P309200",
-        title: "Military Justice Development Course",
-        school: DIILS,
-        location: "Newport, RI",
-        category: Category::Management,
-        ecl_min: Some(70),
-        opi_min: None,
-        e_imet: true,
-        audience: &[OFF, CIV],
-        prerequisites: &[],
-        description: "Fair and disciplined military justice systems: investigations, trial procedure and accountability under the rule of law.",
-        tuition_dollars: 14_800,
-        living_allowance_per_day_dollars: 96,
-        weeks: 3,
-        every_weeks: 17,
-        first_in_weeks: 6,
-        seats: 24,
-    },
-    DemoCourse {
-        masl_id: "P309210",
-        title: "International Humanitarian Law and Military Operations",
-        school: DIILS,
-        location: "Newport, RI",
-        category: Category::Management,
-        ecl_min: Some(70),
-        opi_min: None,
-        e_imet: true,
-        audience: &[OFF, CIV],
-        prerequisites: &[],
-        description: "The law of armed conflict, human rights obligations and their integration into planning and rules of engagement.",
-        tuition_dollars: 15_500,
-        living_allowance_per_day_dollars: 96,
-        weeks: 3,
-        every_weeks: 26,
-        first_in_weeks: 10,
-        seats: 24,
-    },
-    DemoCourse {
-        masl_id: "P309215",
-        title: "Legal Aspects of Combating Corruption",
-        school: DIILS,
-        location: "Newport, RI",
-        category: Category::Management,
-        ecl_min: Some(70),
-        opi_min: None,
-        e_imet: true,
-        audience: &[OFF, CIV],
-        prerequisites: &["P309200"],
-        description: "Transparency in defense procurement, oversight institutions and prosecuting corruption.",
-        tuition_dollars: 13_200,
-        living_allowance_per_day_dollars: 96,
-        weeks: 2,
-        every_weeks: 26,
-        first_in_weeks: 14,
-        seats: 24,
-    },
-    DemoCourse {
-        masl_id: "P179060",
-        title: "Civil-Military Relations Program",
-        school: NPS_ISG,
-        location: "Monterey, CA",
-        category: Category::Management,
-        ecl_min: Some(75),
-        opi_min: None,
-        e_imet: true,
-        audience: &[OFF, CIV],
-        prerequisites: &[],
-        description: "Democratic civilian control, defense institution building and the roles of legislatures and ministries of defense.",
-        tuition_dollars: 16_900,
-        living_allowance_per_day_dollars: 102,
-        weeks: 4,
-        every_weeks: 17,
-        first_in_weeks: 7,
-        seats: 30,
-    },
-    DemoCourse {
-        masl_id: "P179063",
-        title: "Defense Resources Management Course",
-        school: NPS_ISG,
-        location: "Monterey, CA",
-        category: Category::Management,
-        ecl_min: Some(80),
-        opi_min: None,
-        e_imet: true,
-        audience: &[OFF, CIV],
-        prerequisites: &[],
-        description: "Budgeting, programming and economic analysis for allocating scarce defense resources.",
-        tuition_dollars: 17_500,
-        living_allowance_per_day_dollars: 102,
-        weeks: 4,
-        every_weeks: 13,
-        first_in_weeks: 5,
-        seats: 36,
-    },
-];
+fn schedules() -> AppResult<Vec<Schedule>> {
+    csv::Reader::from_reader(CLASSES)
+        .deserialize()
+        .collect::<Result<_, _>>()
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("demo classes.csv: {e}")))
+}
 
 /// How far ahead the demo schedules classes.
 const HORIZON_DAYS: u64 = 548;
 
-/// Creates the demo courses and their classes, starting from `today`.
+/// Imports the demo courses and creates their classes, starting from `today`.
 pub async fn seed(db: &DatabaseConnection, admin: &Actor, today: NaiveDate) -> AppResult<()> {
-    for demo in COURSES {
-        let opi_min = match demo.opi_min {
-            Some((listening, speaking)) => Some(Opi {
-                listening: IlrLevel::parse(listening).map_err(anyhow::Error::msg)?,
-                speaking: IlrLevel::parse(speaking).map_err(anyhow::Error::msg)?,
-            }),
-            None => None,
-        };
-        courses::create(
-            db,
-            admin,
-            NewCourse {
-                masl_id: demo.masl_id.into(),
-                title: demo.title.into(),
-                school: demo.school.into(),
-                location: demo.location.into(),
-                description: demo.description.into(),
-                category: demo.category,
-                ecl_min: demo.ecl_min,
-                opi_min,
-                e_imet: demo.e_imet,
-                audience: demo.audience.to_vec(),
-                prerequisites: demo.prerequisites.iter().map(|p| p.to_string()).collect(),
-                active: Some(true),
-            },
-        )
-        .await?;
+    catalog_csv::import(db, admin, CATALOG).await?;
+    for demo in schedules()? {
         for start in class_starts(today, demo.first_in_weeks, demo.every_weeks) {
             let new = NewOffering {
                 start_date: start,
@@ -687,7 +60,7 @@ pub async fn seed(db: &DatabaseConnection, admin: &Actor, today: NaiveDate) -> A
                 status: None,
             };
             new.validate()?;
-            offerings::create(db, admin, demo.masl_id, new).await?;
+            offerings::create(db, admin, &demo.masl_id, new).await?;
         }
     }
     Ok(())
@@ -714,7 +87,7 @@ mod tests {
     fn classes_start_on_mondays_within_eighteen_months() {
         for today in ["2026-11-28", "2027-03-01", "2028-02-29"] {
             let today: NaiveDate = today.parse().unwrap();
-            for demo in COURSES {
+            for demo in schedules().unwrap() {
                 let starts = class_starts(today, demo.first_in_weeks, demo.every_weeks);
                 assert!(!starts.is_empty(), "{}", demo.masl_id);
                 for start in starts {
@@ -726,37 +99,39 @@ mod tests {
     }
 
     #[test]
-    fn the_catalog_is_varied_and_well_formed() {
-        assert!(COURSES.len() >= 25);
-        let mut seen = BTreeSet::new();
-        for demo in COURSES {
-            for p in demo.prerequisites {
+    fn the_catalog_is_varied_and_every_course_is_scheduled() {
+        let mut catalog = csv::Reader::from_reader(CATALOG);
+        let headers = catalog.headers().unwrap().clone();
+        let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+        let (masl, e_imet, audience) = (column("masl_id"), column("e_imet"), column("audience"));
+        let rows: Vec<csv::StringRecord> = catalog.records().map(Result::unwrap).collect();
+        assert!(rows.len() >= 25);
+        let courses: BTreeSet<&str> = rows.iter().map(|r| &r[masl]).collect();
+        assert_eq!(courses.len(), rows.len(), "a MASL id twice");
+        let scheduled: BTreeSet<String> = schedules()
+            .unwrap()
+            .into_iter()
+            .inspect(|s| {
                 assert!(
-                    seen.contains(p),
-                    "{} before its prerequisite {p}",
-                    demo.masl_id
-                );
-            }
-            assert!(seen.insert(demo.masl_id), "{} twice", demo.masl_id);
-            assert!(
-                (5_000..=90_000).contains(&demo.tuition_dollars),
-                "{}",
-                demo.masl_id
-            );
-        }
+                    (5_000..=90_000).contains(&s.tuition_dollars),
+                    "{}",
+                    s.masl_id
+                )
+            })
+            .map(|s| s.masl_id)
+            .collect();
+        assert!(
+            courses
+                .iter()
+                .copied()
+                .eq(scheduled.iter().map(String::as_str))
+        );
         for letter in ['B', 'D', 'P'] {
-            assert!(
-                COURSES
-                    .iter()
-                    .filter(|c| c.masl_id.starts_with(letter))
-                    .count()
-                    >= 5
-            );
+            assert!(courses.iter().filter(|c| c.starts_with(letter)).count() >= 5);
         }
         assert!(
-            COURSES
-                .iter()
-                .any(|c| c.e_imet && c.audience.contains(&CIV))
+            rows.iter()
+                .any(|r| &r[e_imet] == "true" && r[audience].contains("civilian"))
         );
     }
 }
