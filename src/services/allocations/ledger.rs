@@ -1,0 +1,165 @@
+//! Committing and releasing money with guarded updates, and the frozen flag a suspension sets.
+use super::*;
+
+pub async fn find<C: ConnectionTrait>(
+    db: &C,
+    key: &AllocationKey,
+) -> AppResult<Option<allocation::Model>> {
+    Ok(key.filter(allocation::Entity::find()).one(db).await?)
+}
+
+/// Commits `cents` to the allocation, atomically: refused (409
+/// `insufficient_funds`) when there is no allocation, when less than `cents`
+/// is available, or when it is frozen and `frozen_waived` is false.
+pub async fn commit<C: ConnectionTrait>(
+    db: &C,
+    key: &AllocationKey,
+    cents: i64,
+    frozen_waived: bool,
+) -> AppResult<allocation::Model> {
+    let mut update = key
+        .filter(allocation::Entity::update_many())
+        .col_expr(
+            allocation::Column::CommittedCents,
+            Expr::col(allocation::Column::CommittedCents).add(cents),
+        )
+        .col_expr(allocation::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(
+            Expr::col(allocation::Column::AllocatedCents)
+                .sub(Expr::col(allocation::Column::CommittedCents))
+                .gte(cents),
+        );
+    if !frozen_waived {
+        update = update.filter(allocation::Column::Frozen.eq(false));
+    }
+    if let Some(committed) = update.exec_with_returning(db).await?.pop() {
+        return Ok(committed);
+    }
+    let fy = key.fiscal_year;
+    let detail = match find(db, key).await? {
+        None => format!(
+            "{} has no {} allocation for FY{fy}.",
+            key.country_code, key.program
+        ),
+        Some(a) if a.frozen && !frozen_waived => format!(
+            "The {} {} allocation for FY{fy} is frozen by a suspension.",
+            key.country_code, key.program
+        ),
+        Some(a) => format!(
+            "The {} {} allocation for FY{fy} has {} cents available; {cents} are needed.",
+            key.country_code,
+            key.program,
+            a.allocated_cents - a.committed_cents
+        ),
+    };
+    Err(AppError::conflict(ConflictCode::InsufficientFunds, detail))
+}
+
+/// Releases `cents` previously committed to the allocation.
+pub async fn release<C: ConnectionTrait>(db: &C, key: &AllocationKey, cents: i64) -> AppResult<()> {
+    if cents == 0 {
+        return Ok(());
+    }
+    let released = key
+        .filter(allocation::Entity::update_many())
+        .col_expr(
+            allocation::Column::CommittedCents,
+            Expr::col(allocation::Column::CommittedCents).sub(cents),
+        )
+        .col_expr(allocation::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(allocation::Column::CommittedCents.gte(cents))
+        .exec(db)
+        .await?;
+    if released.rows_affected != 1 {
+        return Err(AppError::Internal(anyhow::anyhow!(
+            "releasing {cents} cents from {key:?}: fewer committed than released"
+        )));
+    }
+    Ok(())
+}
+
+/// Sets `frozen` on each of the country's allocations from the suspensions
+/// in effect on `today` for its program.
+pub async fn refresh_frozen<C: ConnectionTrait>(
+    db: &C,
+    country: &str,
+    today: NaiveDate,
+) -> AppResult<()> {
+    let history = suspensions::history(db, country).await?;
+    for program in [Program::Imet, Program::Fmf] {
+        let frozen = frozen_by(&history, program, today);
+        allocation::Entity::update_many()
+            .col_expr(allocation::Column::Frozen, Expr::value(frozen))
+            .filter(allocation::Column::CountryCode.eq(country))
+            .filter(allocation::Column::Program.eq(program.as_str()))
+            .filter(allocation::Column::Frozen.ne(frozen))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Whether a suspension in `history` freezes `program` on `today`.
+pub(super) fn frozen_by(
+    history: &[suspensions::Suspension],
+    program: Program,
+    today: NaiveDate,
+) -> bool {
+    history.iter().any(|s| s.terms.blocks(program, today))
+}
+
+/// Reads the allocation, locking its row until the transaction ends on
+/// PostgreSQL (SQLite's write transactions hold the database lock already).
+pub(super) async fn find_for_update<C: ConnectionTrait>(
+    db: &C,
+    key: &AllocationKey,
+) -> AppResult<Option<allocation::Model>> {
+    let mut query = key.filter(allocation::Entity::find());
+    if db.get_database_backend() == DbBackend::Postgres {
+        query = query.lock(LockType::Update);
+    }
+    Ok(query.one(db).await?)
+}
+
+/// Inserts the allocation with `allocated_cents` and nothing committed,
+/// frozen by the suspensions in effect today, unless it exists (then nothing
+/// changes). Returns whether it was inserted.
+pub(super) async fn insert_if_missing<C: ConnectionTrait>(
+    db: &C,
+    key: &AllocationKey,
+    allocated_cents: i64,
+) -> AppResult<bool> {
+    let history = suspensions::history(db, &key.country_code).await?;
+    let now = Utc::now();
+    let row = allocation::ActiveModel {
+        country_code: Set(key.country_code.clone()),
+        program: Set(key.program),
+        fiscal_year: Set(key.fiscal_year),
+        allocated_cents: Set(allocated_cents),
+        committed_cents: Set(0),
+        frozen: Set(frozen_by(&history, key.program, now.date_naive())),
+        alert_sent: Set(false),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    let inserted = allocation::Entity::insert(row)
+        .on_conflict_do_nothing_on([
+            allocation::Column::CountryCode,
+            allocation::Column::Program,
+            allocation::Column::FiscalYear,
+        ])
+        .exec_without_returning(db)
+        .await?;
+    Ok(matches!(inserted, TryInsertResult::Inserted(n) if n > 0))
+}
+
+pub(super) async fn view<C: ConnectionTrait>(
+    db: &C,
+    key: &AllocationKey,
+) -> AppResult<AllocationView> {
+    find(db, key)
+        .await?
+        .map(AllocationView::from)
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("allocation {key} vanished")))
+}
