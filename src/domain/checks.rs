@@ -1,59 +1,23 @@
 //! Nomination checks: each has a name, a pass/fail and a readable detail;
 //! some may be waived by a program officer.
-use std::{fmt, str::FromStr};
+use super::named::named_enum;
 
-use sea_orm::{DeriveActiveEnum, EnumIter};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    EnumIter,
-    DeriveActiveEnum,
-)]
-#[serde(rename_all = "snake_case")]
-#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
-pub enum CheckName {
-    CountryEligible,
-    English,
-    Prerequisites,
-    Audience,
-    Vetting,
-    Seats,
-    Funds,
+named_enum! {
+    pub enum CheckName: "a check" {
+        CountryEligible = "country_eligible",
+        English = "english",
+        Prerequisites = "prerequisites",
+        Audience = "audience",
+        Vetting = "vetting",
+        Seats = "seats",
+        Funds = "funds",
+    }
 }
 
 impl CheckName {
-    pub const ALL: [CheckName; 7] = [
-        CheckName::CountryEligible,
-        CheckName::English,
-        CheckName::Prerequisites,
-        CheckName::Audience,
-        CheckName::Vetting,
-        CheckName::Seats,
-        CheckName::Funds,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CheckName::CountryEligible => "country_eligible",
-            CheckName::English => "english",
-            CheckName::Prerequisites => "prerequisites",
-            CheckName::Audience => "audience",
-            CheckName::Vetting => "vetting",
-            CheckName::Seats => "seats",
-            CheckName::Funds => "funds",
-        }
-    }
-
     /// Checks a program officer may waive (vetting never is).
     pub fn waivable(self) -> bool {
         matches!(
@@ -66,23 +30,6 @@ impl CheckName {
     /// funds answer their own codes).
     pub fn gates_approval(self) -> bool {
         !matches!(self, CheckName::Seats | CheckName::Funds)
-    }
-}
-
-impl fmt::Display for CheckName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for CheckName {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        CheckName::ALL
-            .into_iter()
-            .find(|c| c.as_str() == s)
-            .ok_or_else(|| format!("unknown check `{s}`"))
     }
 }
 

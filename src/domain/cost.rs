@@ -1,7 +1,7 @@
 //! Money rules, in integer cents (SPEC §2): the estimated cost of an
 //! enrollment and the late-cancellation penalty.
+use super::named::named_enum;
 use chrono::NaiveDate;
-use sea_orm::{DeriveActiveEnum, EnumIter};
 
 /// Days before the start within which a liaison's withdrawal of an approved
 /// nomination leaves a penalty.
@@ -26,28 +26,17 @@ pub fn estimated_cost(prices: Prices, start: NaiveDate, end: NaiveDate) -> Optio
         .checked_add(prices.travel_cents)
 }
 
-/// Who withdrew a nomination, which decides the penalty.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
-#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
-pub enum WithdrawalCause {
-    /// The country's liaison.
-    Liaison,
-    /// A program officer or admin.
-    Program,
-    /// A suspension still in effect when the class started.
-    Suspension,
-    /// The offering was cancelled.
-    Cancellation,
-}
-
-impl WithdrawalCause {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            WithdrawalCause::Liaison => "liaison",
-            WithdrawalCause::Program => "program",
-            WithdrawalCause::Suspension => "suspension",
-            WithdrawalCause::Cancellation => "cancellation",
-        }
+named_enum! {
+    /// Who withdrew a nomination, which decides the penalty.
+    pub enum WithdrawalCause: "a withdrawal cause" {
+        /// The country's liaison.
+        Liaison = "liaison",
+        /// A program officer or admin.
+        Program = "program",
+        /// A suspension still in effect when the class started.
+        Suspension = "suspension",
+        /// The offering was cancelled.
+        Cancellation = "cancellation",
     }
 }
 

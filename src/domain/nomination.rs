@@ -8,64 +8,24 @@
 //!             \--------- withdrawn                    (from draft, submitted, waitlisted, approved, on_hold)
 //! submitted | waitlisted | approved <-> on_hold       (suspension in effect / lifted)
 //! ```
-use std::{fmt, str::FromStr};
+use super::named::named_enum;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{DeriveActiveEnum, EnumIter};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    EnumIter,
-    DeriveActiveEnum,
-)]
-#[serde(rename_all = "snake_case")]
-#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
-pub enum Status {
-    Draft,
-    Submitted,
-    Waitlisted,
-    Approved,
-    Rejected,
-    Withdrawn,
-    Completed,
-    OnHold,
+named_enum! {
+    pub enum Status: "a nomination status" {
+        Draft = "draft",
+        Submitted = "submitted",
+        Waitlisted = "waitlisted",
+        Approved = "approved",
+        Rejected = "rejected",
+        Withdrawn = "withdrawn",
+        Completed = "completed",
+        OnHold = "on_hold",
+    }
 }
 
 impl Status {
-    pub const ALL: [Status; 8] = [
-        Status::Draft,
-        Status::Submitted,
-        Status::Waitlisted,
-        Status::Approved,
-        Status::Rejected,
-        Status::Withdrawn,
-        Status::Completed,
-        Status::OnHold,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Draft => "draft",
-            Status::Submitted => "submitted",
-            Status::Waitlisted => "waitlisted",
-            Status::Approved => "approved",
-            Status::Rejected => "rejected",
-            Status::Withdrawn => "withdrawn",
-            Status::Completed => "completed",
-            Status::OnHold => "on_hold",
-        }
-    }
-
     /// "Active" = draft, submitted, waitlisted, approved, on_hold.
     pub fn is_active(self) -> bool {
         matches!(
@@ -98,23 +58,6 @@ impl Status {
             Status::Completed => "Completed",
             Status::OnHold => "On hold",
         }
-    }
-}
-
-impl fmt::Display for Status {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Status {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Status::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s)
-            .ok_or_else(|| format!("unknown nomination status `{s}`"))
     }
 }
 
@@ -173,58 +116,15 @@ pub fn transition(from: Status, action: Action, held_from: Option<Status>) -> Op
     }
 }
 
-/// Nomination priority: `A` first.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    Default,
-    EnumIter,
-    DeriveActiveEnum,
-)]
-#[sea_orm(rs_type = "String", db_type = "Text")]
-pub enum Priority {
-    #[sea_orm(string_value = "A")]
-    A,
-    #[sea_orm(string_value = "B")]
-    B,
-    #[default]
-    #[sea_orm(string_value = "C")]
-    C,
-    #[sea_orm(string_value = "D")]
-    D,
-}
-
-impl Priority {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Priority::A => "A",
-            Priority::B => "B",
-            Priority::C => "C",
-            Priority::D => "D",
-        }
-    }
-}
-
-impl FromStr for Priority {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "A" => Ok(Priority::A),
-            "B" => Ok(Priority::B),
-            "C" => Ok(Priority::C),
-            "D" => Ok(Priority::D),
-            _ => Err(format!("unknown priority `{s}` (A, B, C or D)")),
-        }
+named_enum! {
+    /// Nomination priority: `A` first.
+    #[derive(PartialOrd, Ord, Default)]
+    pub enum Priority: "a priority" {
+        A = "A",
+        B = "B",
+        #[default]
+        C = "C",
+        D = "D",
     }
 }
 

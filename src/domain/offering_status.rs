@@ -1,43 +1,16 @@
 //! The status of a class (offering): `open` takes submissions, `closed` takes
 //! none but can reopen, `cancelled` is final.
-use std::{fmt, str::FromStr};
+use super::named::named_enum;
 
-use sea_orm::{DeriveActiveEnum, EnumIter};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    EnumIter,
-    DeriveActiveEnum,
-)]
-#[serde(rename_all = "snake_case")]
-#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
-pub enum OfferingStatus {
-    Open,
-    Closed,
-    Cancelled,
+named_enum! {
+    pub enum OfferingStatus: "a class status" {
+        Open = "open",
+        Closed = "closed",
+        Cancelled = "cancelled",
+    }
 }
 
 impl OfferingStatus {
-    pub const ALL: [OfferingStatus; 3] = [Self::Open, Self::Closed, Self::Cancelled];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Open => "open",
-            Self::Closed => "closed",
-            Self::Cancelled => "cancelled",
-        }
-    }
-
     /// Human label, for pages.
     pub fn label(self) -> &'static str {
         match self {
@@ -56,23 +29,6 @@ impl OfferingStatus {
             (Self::Cancelled, _) => Err("a cancelled class is final".into()),
             (Self::Open | Self::Closed, _) => Ok(()),
         }
-    }
-}
-
-impl fmt::Display for OfferingStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for OfferingStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|st| st.as_str() == s)
-            .ok_or_else(|| format!("unknown offering status `{s}`"))
     }
 }
 

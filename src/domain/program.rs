@@ -1,74 +1,21 @@
 //! Funding and assistance programs a suspension can name (SPEC §2).
-use std::{fmt, str::FromStr};
+use super::named::named_enum;
 
-use sea_orm::{DeriveActiveEnum, EnumIter};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    EnumIter,
-    DeriveActiveEnum,
-)]
-#[sea_orm(rs_type = "String", db_type = "Text")]
-pub enum Program {
-    #[serde(rename = "IMET")]
-    #[sea_orm(string_value = "IMET")]
-    Imet,
-    /// IMET courses certified for civilians and human-rights / civil-military content.
-    #[serde(rename = "E-IMET")]
-    #[sea_orm(string_value = "E-IMET")]
-    EImet,
-    #[serde(rename = "FMF")]
-    #[sea_orm(string_value = "FMF")]
-    Fmf,
-    #[serde(rename = "CSF")]
-    #[sea_orm(string_value = "CSF")]
-    Csf,
+named_enum! {
+    #[derive(PartialOrd, Ord)]
+    pub enum Program: "a program" {
+        Imet = "IMET",
+        /// IMET courses certified for civilians and human-rights / civil-military content.
+        EImet = "E-IMET",
+        Fmf = "FMF",
+        Csf = "CSF",
+    }
 }
 
 impl Program {
-    pub const ALL: [Program; 4] = [Program::Imet, Program::EImet, Program::Fmf, Program::Csf];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Program::Imet => "IMET",
-            Program::EImet => "E-IMET",
-            Program::Fmf => "FMF",
-            Program::Csf => "CSF",
-        }
-    }
-
     /// Programs that pay for enrollments: IMET (default; also pays E-IMET courses) and FMF.
     pub fn funds_enrollments(self) -> bool {
         matches!(self, Program::Imet | Program::Fmf)
-    }
-}
-
-impl fmt::Display for Program {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Program {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Program::ALL
-            .into_iter()
-            .find(|p| p.as_str() == s)
-            .ok_or_else(|| format!("unknown program `{s}` (expected IMET, E-IMET, FMF or CSF)"))
     }
 }
 

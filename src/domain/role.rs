@@ -1,42 +1,15 @@
 //! Who may do what (SPEC §1).
-use std::{fmt, str::FromStr};
+use super::named::named_enum;
 
-use sea_orm::{DeriveActiveEnum, EnumIter};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    EnumIter,
-    DeriveActiveEnum,
-)]
-#[serde(rename_all = "snake_case")]
-#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
-pub enum Role {
-    Admin,
-    ProgramOfficer,
-    CountryLiaison,
+named_enum! {
+    pub enum Role: "a role" {
+        Admin = "admin",
+        ProgramOfficer = "program_officer",
+        CountryLiaison = "country_liaison",
+    }
 }
 
 impl Role {
-    pub const ALL: [Role; 3] = [Role::Admin, Role::ProgramOfficer, Role::CountryLiaison];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::ProgramOfficer => "program_officer",
-            Role::CountryLiaison => "country_liaison",
-        }
-    }
-
     /// Staff decide for every country: program officers and admins.
     pub fn is_staff(self) -> bool {
         matches!(self, Role::Admin | Role::ProgramOfficer)
@@ -60,23 +33,6 @@ impl Role {
             Role::ProgramOfficer => "Program officer",
             Role::CountryLiaison => "Country liaison",
         }
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Role {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| format!("unknown role `{s}`"))
     }
 }
 

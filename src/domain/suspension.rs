@@ -1,12 +1,9 @@
 //! Country suspensions and eligibility (SPEC §2): a country is eligible for
 //! program P on date D iff no suspension covering P is in effect on D
 //! (`effective_from <= D < lifted_on`).
-use std::{fmt, str::FromStr};
+use super::named::named_enum;
 
 use chrono::NaiveDate;
-use sea_orm::{DeriveActiveEnum, EnumIter};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::domain::program::Program;
 
@@ -84,49 +81,20 @@ impl Coverage {
     }
 }
 
-/// The legal bases a suspension may cite.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema, EnumIter, DeriveActiveEnum,
-)]
-#[serde(rename_all = "snake_case")]
-#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
-pub enum LegalBasis {
-    BrookeAmendment,
-    #[serde(rename = "faa_620q")]
-    #[sea_orm(string_value = "faa_620q")]
-    Faa620q,
-    #[serde(rename = "coup_7008")]
-    #[sea_orm(string_value = "coup_7008")]
-    Coup7008,
-    ChildSoldiersAct,
-    Leahy,
-    PresidentialDecision,
-    Other,
+named_enum! {
+    /// The legal bases a suspension may cite.
+    pub enum LegalBasis: "a legal basis" {
+        BrookeAmendment = "brooke_amendment",
+        Faa620q = "faa_620q",
+        Coup7008 = "coup_7008",
+        ChildSoldiersAct = "child_soldiers_act",
+        Leahy = "leahy",
+        PresidentialDecision = "presidential_decision",
+        Other = "other",
+    }
 }
 
 impl LegalBasis {
-    pub const ALL: [LegalBasis; 7] = [
-        LegalBasis::BrookeAmendment,
-        LegalBasis::Faa620q,
-        LegalBasis::Coup7008,
-        LegalBasis::ChildSoldiersAct,
-        LegalBasis::Leahy,
-        LegalBasis::PresidentialDecision,
-        LegalBasis::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LegalBasis::BrookeAmendment => "brooke_amendment",
-            LegalBasis::Faa620q => "faa_620q",
-            LegalBasis::Coup7008 => "coup_7008",
-            LegalBasis::ChildSoldiersAct => "child_soldiers_act",
-            LegalBasis::Leahy => "leahy",
-            LegalBasis::PresidentialDecision => "presidential_decision",
-            LegalBasis::Other => "other",
-        }
-    }
-
     /// Human label, for emails and pages.
     pub fn label(self) -> &'static str {
         match self {
@@ -138,23 +106,6 @@ impl LegalBasis {
             LegalBasis::PresidentialDecision => "Presidential decision",
             LegalBasis::Other => "Other",
         }
-    }
-}
-
-impl fmt::Display for LegalBasis {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for LegalBasis {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        LegalBasis::ALL
-            .into_iter()
-            .find(|b| b.as_str() == s)
-            .ok_or_else(|| format!("unknown legal basis `{s}`"))
     }
 }
 

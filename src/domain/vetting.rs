@@ -1,38 +1,18 @@
 //! Leahy human-rights vetting: the latest record counts, and a `cleared`
 //! decision is good for `vetting_validity_days` before a class starts.
-use std::{fmt, str::FromStr};
+use super::named::named_enum;
 
 use chrono::NaiveDate;
-use sea_orm::{DeriveActiveEnum, EnumIter};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema, EnumIter, DeriveActiveEnum,
-)]
-#[serde(rename_all = "snake_case")]
-#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
-pub enum VettingStatus {
-    Pending,
-    Cleared,
-    Denied,
+named_enum! {
+    pub enum VettingStatus: "a vetting status" {
+        Pending = "pending",
+        Cleared = "cleared",
+        Denied = "denied",
+    }
 }
 
 impl VettingStatus {
-    pub const ALL: [VettingStatus; 3] = [
-        VettingStatus::Pending,
-        VettingStatus::Cleared,
-        VettingStatus::Denied,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            VettingStatus::Pending => "pending",
-            VettingStatus::Cleared => "cleared",
-            VettingStatus::Denied => "denied",
-        }
-    }
-
     /// Human label, for pages.
     pub fn label(self) -> &'static str {
         match self {
@@ -40,23 +20,6 @@ impl VettingStatus {
             VettingStatus::Cleared => "Cleared",
             VettingStatus::Denied => "Denied",
         }
-    }
-}
-
-impl fmt::Display for VettingStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for VettingStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        VettingStatus::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s)
-            .ok_or_else(|| format!("unknown vetting status `{s}`"))
     }
 }
 

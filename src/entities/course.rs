@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::domain::course::Category;
+
 /// A catalog entry. `audience` holds the audience names joined with `;` in
 /// a fixed order; the OPI minimum is both levels or neither.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -14,7 +16,7 @@ pub struct Model {
     pub location: String,
     #[sea_orm(column_type = "Text")]
     pub description: String,
-    pub category: String,
+    pub category: Category,
     pub ecl_min: Option<i32>,
     pub opi_min_listening: Option<String>,
     pub opi_min_speaking: Option<String>,

@@ -1,6 +1,6 @@
+use crate::domain::named::named_enum;
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 /// One queued email, rendered when it was queued. `status` is `pending`,
 /// `sending` (claimed by a worker until `claimed_until`), `sent` or `failed`.
@@ -28,31 +28,17 @@ pub struct Model {
     pub sent_at: Option<DateTimeUtc>,
 }
 
-/// Where a message is in its life.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema, EnumIter, DeriveActiveEnum,
-)]
-#[serde(rename_all = "snake_case")]
-#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
-pub enum OutboxStatus {
-    /// Waiting for its next attempt (`next_attempt_at`).
-    Pending,
-    /// Claimed by a worker until `claimed_until`; due again if that passes.
-    Sending,
-    /// Accepted by the mail server (or written as a file).
-    Sent,
-    /// Refused for good, or out of attempts: waits for an admin's retry.
-    Failed,
-}
-
-impl OutboxStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Sending => "sending",
-            Self::Sent => "sent",
-            Self::Failed => "failed",
-        }
+named_enum! {
+    /// Where a message is in its life.
+    pub enum OutboxStatus: "an outbox status" {
+        /// Waiting for its next attempt (`next_attempt_at`).
+        Pending = "pending",
+        /// Claimed by a worker until `claimed_until`; due again if that passes.
+        Sending = "sending",
+        /// Accepted by the mail server (or written as a file).
+        Sent = "sent",
+        /// Refused for good, or out of attempts: waits for an admin's retry.
+        Failed = "failed",
     }
 }
 

@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::domain::suspension::LegalBasis;
+
 /// A country suspension: append-only; lifting sets `lifted_on` once.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "suspensions")]
@@ -11,7 +13,7 @@ pub struct Model {
     pub programs: Json,
     /// JSON array of program codes exempt from an `ALL` suspension.
     pub exempt_programs: Json,
-    pub legal_basis: String,
+    pub legal_basis: LegalBasis,
     pub reason: String,
     pub effective_from: Date,
     pub lifted_on: Option<Date>,

@@ -95,7 +95,7 @@ pub async fn write_row<C: ConnectionTrait>(
     model.school = Set(fields.school.clone());
     model.location = Set(fields.location.clone());
     model.description = Set(fields.description.clone());
-    model.category = Set(fields.category.as_str().to_owned());
+    model.category = Set(fields.category);
     model.ecl_min = Set(fields.ecl_min);
     model.opi_min_listening = Set(fields.opi_min.map(|o| o.listening.to_string()));
     model.opi_min_speaking = Set(fields.opi_min.map(|o| o.speaking.to_string()));

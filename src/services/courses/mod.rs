@@ -74,7 +74,7 @@ pub(super) fn corrupt(what: &str, e: String) -> AppError {
 /// Builds the view of a stored course and its prerequisites' MASL ids.
 pub fn view(model: course::Model, prerequisites: Vec<String>) -> AppResult<CourseView> {
     let masl = MaslId::parse(&model.masl_id).map_err(|e| corrupt("masl_id", e))?;
-    let category = model.category.parse().map_err(|e| corrupt("category", e))?;
+    let category = model.category;
     let audience = decode_audience(&model.audience).map_err(|e| corrupt("audience", e))?;
     let opi_min = match (&model.opi_min_listening, &model.opi_min_speaking) {
         (Some(l), Some(s)) => Some(Opi {
