@@ -3,9 +3,7 @@
 //! Through `services::students`, with the same checks as the JSON API.
 
 mod form;
-mod list;
 mod page;
-mod records;
 
 use askama::Template;
 use axum::{
@@ -38,6 +36,107 @@ use crate::{
 };
 
 pub use form::*;
-pub use list::*;
 pub use page::*;
-pub use records::*;
+
+#[derive(Deserialize, Default)]
+pub struct StudentQuery {
+    #[serde(default)]
+    pub q: String,
+    /// `pending`, `cleared`, `denied`, `none` (never vetted), or empty for all.
+    #[serde(default)]
+    pub vetting: String,
+    pub cursor: Option<String>,
+}
+
+pub(super) fn vetting_filter(value: &str) -> Option<VettingFilter> {
+    match value {
+        "pending" => Some(VettingFilter::Pending),
+        "cleared" => Some(VettingFilter::Cleared),
+        "denied" => Some(VettingFilter::Denied),
+        "none" => Some(VettingFilter::None),
+        _ => None,
+    }
+}
+
+/// A student as lists and pages show them.
+pub(super) struct StudentRow {
+    pub(super) student: StudentView,
+    /// Family name first, as in the list's order.
+    pub(super) name: String,
+    pub(super) vetting: Tag,
+}
+
+impl From<StudentView> for StudentRow {
+    fn from(student: StudentView) -> Self {
+        Self {
+            name: format!("{}, {}", student.family_name, student.given_names),
+            vetting: Tag::vetting(student.vetting_status),
+            student,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "pages/students/list.html")]
+pub(super) struct StudentsPage {
+    layout: Layout,
+    query: StudentQuery,
+    vetting: Vec<Choice>,
+    rows: Vec<StudentRow>,
+    /// Staff see every country: the list shows each student's.
+    is_staff: bool,
+    filtered: bool,
+    next_page: Option<String>,
+}
+
+/// `GET /students`: by family name; search by name, filter by vetting.
+pub async fn list(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Query(query): Query<StudentQuery>,
+) -> PageResult {
+    let filter = StudentFilter {
+        country: None,
+        q: optional(&query.q).map(str::to_owned),
+        vetting: vetting_filter(&query.vetting),
+    };
+    let filtered = filter.q.is_some() || filter.vetting.is_some();
+    let cursor = query.cursor.as_deref().map(Cursor::decode).transpose()?;
+    let page = students::list(
+        &state.db,
+        &signed_in.user,
+        filter,
+        MAX_LIMIT,
+        cursor.as_ref(),
+    )
+    .await?;
+    let next_page = page.next_cursor.map(|cursor| {
+        link_with_query(
+            "/students",
+            &[
+                ("q", &query.q),
+                ("vetting", &query.vetting),
+                ("cursor", &cursor),
+            ],
+        )
+    });
+    let vetting = choices(
+        [
+            ("", "Any vetting status"),
+            ("pending", "Pending"),
+            ("cleared", "Cleared"),
+            ("denied", "Denied"),
+            ("none", "Not vetted"),
+        ],
+        &[query.vetting.as_str()],
+    );
+    Ok(render(&StudentsPage {
+        layout: signed_in.layout(&state, "Students").await?,
+        query,
+        vetting,
+        rows: page.items.into_iter().map(StudentRow::from).collect(),
+        is_staff: signed_in.user.role.is_staff(),
+        filtered,
+        next_page,
+    }))
+}
