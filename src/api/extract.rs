@@ -53,54 +53,50 @@ impl FromRequestParts<AppState> for CurrentUser {
     }
 }
 
-/// A caller with the `admin` role; anyone else gets 403.
-pub struct Admin(pub CurrentUser);
+/// Declares an extractor that lets through only the callers of `$inner`
+/// that `$allowed` admits, before the body is read; anyone else gets 403
+/// (as a problem document or as the 403 page, by `$rejection`).
+macro_rules! gated {
+    ($(#[$doc:meta])* $name:ident($inner:ty): $rejection:ty, $allowed:expr) => {
+        $(#[$doc])*
+        pub struct $name(pub $inner);
 
-/// A program officer or an admin; a liaison gets 403.
-pub struct Staff(pub CurrentUser);
+        impl axum::extract::FromRequestParts<crate::app::AppState> for $name {
+            type Rejection = $rejection;
 
-impl FromRequestParts<AppState> for Admin {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let user = CurrentUser::from_request_parts(parts, state).await?;
-        if user.role == Role::Admin {
-            Ok(Self(user))
-        } else {
-            Err(AppError::Forbidden)
+            async fn from_request_parts(
+                parts: &mut axum::http::request::Parts,
+                state: &crate::app::AppState,
+            ) -> Result<Self, $rejection> {
+                let inner = <$inner>::from_request_parts(parts, state).await?;
+                let allowed: fn(&$inner) -> bool = $allowed;
+                if allowed(&inner) {
+                    Ok(Self(inner))
+                } else {
+                    Err(crate::error::AppError::Forbidden.into())
+                }
+            }
         }
-    }
+    };
 }
 
-/// Who may create nominations: a country liaison or an admin (SPEC §2); a
-/// program officer gets 403.
-pub struct Nominator(pub CurrentUser);
+pub(crate) use gated;
 
-impl FromRequestParts<AppState> for Nominator {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let user = CurrentUser::from_request_parts(parts, state).await?;
-        if user.role.may_nominate() {
-            Ok(Self(user))
-        } else {
-            Err(AppError::Forbidden)
-        }
-    }
-}
-
-impl FromRequestParts<AppState> for Staff {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let user = CurrentUser::from_request_parts(parts, state).await?;
-        if user.role.is_staff() {
-            Ok(Self(user))
-        } else {
-            Err(AppError::Forbidden)
-        }
-    }
-}
+gated!(
+    /// A caller with the `admin` role.
+    Admin(CurrentUser): AppError,
+    |user| user.role == Role::Admin
+);
+gated!(
+    /// A program officer or an admin.
+    Staff(CurrentUser): AppError,
+    |user| user.role.is_staff()
+);
+gated!(
+    /// Who may create nominations: a country liaison or an admin (SPEC §2).
+    Nominator(CurrentUser): AppError,
+    |user| user.role.may_nominate()
+);
 
 /// A JSON body, deserialized and validated: 400 when it is not JSON (or not
 /// declared as JSON), 413 when too large, 422 naming the field otherwise.

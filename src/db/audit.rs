@@ -26,6 +26,36 @@ pub struct Change<'a> {
     pub after: Option<Value>,
 }
 
+impl<'a> Change<'a> {
+    /// `action` (`entity.verb`) on `entity` `entity_id` by the user `actor`
+    /// (`None`: the system), with nothing recorded before or after yet.
+    pub fn new(
+        actor: Option<i32>,
+        action: &'a str,
+        entity: &'a str,
+        entity_id: impl ToString,
+    ) -> Self {
+        Self {
+            actor,
+            action,
+            entity,
+            entity_id: entity_id.to_string(),
+            before: None,
+            after: None,
+        }
+    }
+
+    /// The entity as it was, as [`snapshot`] gives it.
+    pub fn before(self, before: Option<Value>) -> Self {
+        Self { before, ..self }
+    }
+
+    /// The entity as it is now, as [`snapshot`] gives it.
+    pub fn after(self, after: Option<Value>) -> Self {
+        Self { after, ..self }
+    }
+}
+
 /// Writes one audit record on `db`, which should be the transaction making the change.
 pub async fn record<C: ConnectionTrait>(db: &C, change: Change<'_>) -> Result<(), DbErr> {
     let row = audit_log::ActiveModel {

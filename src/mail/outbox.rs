@@ -257,14 +257,9 @@ pub async fn retry(
         .ok_or_else(|| AppError::not_found("Message"))?;
     audit::record(
         &txn,
-        Change {
-            actor: Some(actor.id),
-            action: "outbox.retry",
-            entity: "outbox",
-            entity_id: id.to_string(),
-            before: snapshot(&before),
-            after: snapshot(&view),
-        },
+        Change::new(Some(actor.id), "outbox.retry", "outbox", id)
+            .before(snapshot(&before))
+            .after(snapshot(&view)),
     )
     .await?;
     txn.commit().await?;

@@ -407,14 +407,9 @@ pub async fn import(
     for (after, (_, _, before)) in afters.iter().zip(&changed) {
         audit::record(
             &txn,
-            Change {
-                actor: Some(actor.id),
-                action: "course.import",
-                entity: "course",
-                entity_id: after.masl_id.clone(),
-                before: before.and_then(snapshot),
-                after: snapshot(after),
-            },
+            Change::new(Some(actor.id), "course.import", "course", &after.masl_id)
+                .before(before.and_then(snapshot))
+                .after(snapshot(after)),
         )
         .await?;
     }

@@ -104,14 +104,7 @@ pub async fn create(
     let view = CountryView::from(created);
     audit::record(
         &txn,
-        Change {
-            actor: Some(actor.id),
-            action: "country.create",
-            entity: "country",
-            entity_id: view.code.clone(),
-            before: None,
-            after: snapshot(&view),
-        },
+        Change::new(Some(actor.id), "country.create", "country", &view.code).after(snapshot(&view)),
     )
     .await?;
     txn.commit().await?;
@@ -141,14 +134,9 @@ pub async fn update(
     let view = CountryView::from(model.update(&txn).await?);
     audit::record(
         &txn,
-        Change {
-            actor: Some(actor.id),
-            action: "country.update",
-            entity: "country",
-            entity_id: view.code.clone(),
-            before: snapshot(&before),
-            after: snapshot(&view),
-        },
+        Change::new(Some(actor.id), "country.update", "country", &view.code)
+            .before(snapshot(&before))
+            .after(snapshot(&view)),
     )
     .await?;
     txn.commit().await?;

@@ -208,14 +208,7 @@ pub async fn create(
     let view = view(created, &course)?;
     audit::record(
         &txn,
-        Change {
-            actor: Some(actor.id),
-            action: "offering.create",
-            entity: "offering",
-            entity_id: view.id.to_string(),
-            before: None,
-            after: snapshot(&view),
-        },
+        Change::new(Some(actor.id), "offering.create", "offering", view.id).after(snapshot(&view)),
     )
     .await?;
     txn.commit().await?;
@@ -317,18 +310,18 @@ pub async fn update(
     let after = view(find(&txn, id).await?, &course)?;
     audit::record(
         &txn,
-        Change {
-            actor: Some(actor.id),
-            action: if status == OfferingStatus::Cancelled {
+        Change::new(
+            Some(actor.id),
+            if status == OfferingStatus::Cancelled {
                 "offering.cancel"
             } else {
                 "offering.update"
             },
-            entity: "offering",
-            entity_id: id.to_string(),
-            before: snapshot(&before),
-            after: snapshot(&after),
-        },
+            "offering",
+            id,
+        )
+        .before(snapshot(&before))
+        .after(snapshot(&after)),
     )
     .await?;
     txn.commit().await?;

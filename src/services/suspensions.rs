@@ -233,14 +233,8 @@ pub async fn impose(
     let view = Suspension::from_row(created)?.view(state.clock.today());
     audit::record(
         &txn,
-        Change {
-            actor: Some(actor.id),
-            action: "suspension.impose",
-            entity: "suspension",
-            entity_id: view.id.to_string(),
-            before: None,
-            after: snapshot(&view),
-        },
+        Change::new(Some(actor.id), "suspension.impose", "suspension", view.id)
+            .after(snapshot(&view)),
     )
     .await?;
     announce(&txn, state, actor, &country, &view, "imposed").await?;
@@ -363,14 +357,9 @@ pub async fn lift(
     let view = Suspension::from_row(row)?.view(state.clock.today());
     audit::record(
         &txn,
-        Change {
-            actor: Some(actor.id),
-            action: "suspension.lift",
-            entity: "suspension",
-            entity_id: id.to_string(),
-            before: snapshot(&before),
-            after: snapshot(&view),
-        },
+        Change::new(Some(actor.id), "suspension.lift", "suspension", id)
+            .before(snapshot(&before))
+            .after(snapshot(&view)),
     )
     .await?;
     announce(&txn, state, actor, &country, &view, "lifted").await?;

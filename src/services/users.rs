@@ -144,14 +144,7 @@ pub async fn create(state: &Context, actor: Option<&Actor>, new: NewUser) -> App
     let view = UserView::from(created);
     audit::record(
         &txn,
-        Change {
-            actor: actor.map(|a| a.id),
-            action: "user.create",
-            entity: "user",
-            entity_id: view.id.to_string(),
-            before: None,
-            after: snapshot(&view),
-        },
+        Change::new(actor.map(|a| a.id), "user.create", "user", view.id).after(snapshot(&view)),
     )
     .await?;
     let welcome = Welcome {
@@ -231,18 +224,18 @@ pub async fn update(
     let view = UserView::from(updated);
     audit::record(
         &txn,
-        Change {
-            actor: Some(actor.id),
-            action: if new_hash.is_some() {
+        Change::new(
+            Some(actor.id),
+            if new_hash.is_some() {
                 "user.update_password"
             } else {
                 "user.update"
             },
-            entity: "user",
-            entity_id: id.to_string(),
-            before: snapshot(&before),
-            after: snapshot(&view),
-        },
+            "user",
+            id,
+        )
+        .before(snapshot(&before))
+        .after(snapshot(&view)),
     )
     .await?;
     txn.commit().await?;

@@ -11,6 +11,7 @@ use axum::{
 use axum_extra::extract::cookie::{Cookie, SameSite};
 
 use crate::{
+    api::extract::gated,
     app::{AppState, JSON_BODY_LIMIT},
     domain::role::Role,
     error::AppError,
@@ -212,54 +213,21 @@ impl SignedIn {
     }
 }
 
-/// A signed-in admin; another role gets the 403 page.
-pub struct AdminSignedIn(pub SignedIn);
-
-impl FromRequestParts<AppState> for AdminSignedIn {
-    type Rejection = PageError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
-        let signed_in = SignedIn::from_request_parts(parts, state).await?;
-        if signed_in.user.role == Role::Admin {
-            Ok(Self(signed_in))
-        } else {
-            Err(AppError::Forbidden.into())
-        }
-    }
-}
-
-/// A signed-in program officer or admin; a liaison gets the 403 page.
-pub struct StaffSignedIn(pub SignedIn);
-
-impl FromRequestParts<AppState> for StaffSignedIn {
-    type Rejection = PageError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
-        let signed_in = SignedIn::from_request_parts(parts, state).await?;
-        if signed_in.user.role.is_staff() {
-            Ok(Self(signed_in))
-        } else {
-            Err(AppError::Forbidden.into())
-        }
-    }
-}
-
-/// A signed-in country liaison or admin, who may nominate; a program
-/// officer gets the 403 page.
-pub struct NominatorSignedIn(pub SignedIn);
-
-impl FromRequestParts<AppState> for NominatorSignedIn {
-    type Rejection = PageError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
-        let signed_in = SignedIn::from_request_parts(parts, state).await?;
-        if signed_in.user.role.may_nominate() {
-            Ok(Self(signed_in))
-        } else {
-            Err(AppError::Forbidden.into())
-        }
-    }
-}
+gated!(
+    /// A signed-in admin.
+    AdminSignedIn(SignedIn): PageError,
+    |s| s.user.role == Role::Admin
+);
+gated!(
+    /// A signed-in program officer or admin.
+    StaffSignedIn(SignedIn): PageError,
+    |s| s.user.role.is_staff()
+);
+gated!(
+    /// A signed-in country liaison or admin, who may nominate.
+    NominatorSignedIn(SignedIn): PageError,
+    |s| s.user.role.may_nominate()
+);
 
 #[cfg(test)]
 mod tests {

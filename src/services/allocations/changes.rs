@@ -65,18 +65,18 @@ pub async fn set(
     let allocation = view(&txn, key).await?;
     audit::record(
         &txn,
-        Change {
-            actor: Some(actor.id),
-            action: if created {
+        Change::new(
+            Some(actor.id),
+            if created {
                 "allocation.create"
             } else {
                 "allocation.set"
             },
-            entity: "allocation",
-            entity_id: key.to_string(),
-            before: before.map(AllocationView::from).and_then(|b| snapshot(&b)),
-            after: snapshot(&allocation),
-        },
+            "allocation",
+            key,
+        )
+        .before(before.map(AllocationView::from).and_then(|b| snapshot(&b)))
+        .after(snapshot(&allocation)),
     )
     .await?;
     txn.commit().await?;
@@ -281,27 +281,21 @@ pub async fn transfer(
     ] {
         audit::record(
             &txn,
-            Change {
-                actor: Some(actor.id),
-                action,
-                entity: "allocation",
-                entity_id: key.to_string(),
-                before: snapshot(&AllocationView::from(before)),
-                after: snapshot(after),
-            },
+            Change::new(Some(actor.id), action, "allocation", key)
+                .before(snapshot(&AllocationView::from(before)))
+                .after(snapshot(after)),
         )
         .await?;
     }
     audit::record(
         &txn,
-        Change {
-            actor: Some(actor.id),
-            action: "allocation_transfer.create",
-            entity: "allocation_transfer",
-            entity_id: outcome.transfer.id.to_string(),
-            before: None,
-            after: snapshot(&outcome),
-        },
+        Change::new(
+            Some(actor.id),
+            "allocation_transfer.create",
+            "allocation_transfer",
+            outcome.transfer.id,
+        )
+        .after(snapshot(&outcome)),
     )
     .await?;
     txn.commit().await?;

@@ -160,14 +160,8 @@ pub async fn create(
     let view = view_of(&txn, created).await?;
     audit::record(
         &txn,
-        Change {
-            actor: Some(actor.id),
-            action: "course.create",
-            entity: "course",
-            entity_id: view.masl_id.clone(),
-            before: None,
-            after: snapshot(&view),
-        },
+        Change::new(Some(actor.id), "course.create", "course", &view.masl_id)
+            .after(snapshot(&view)),
     )
     .await?;
     txn.commit().await?;
@@ -200,18 +194,18 @@ pub async fn update(
     let view = view_of(&txn, updated).await?;
     audit::record(
         &txn,
-        Change {
-            actor: Some(actor.id),
-            action: if before.active && !view.active {
+        Change::new(
+            Some(actor.id),
+            if before.active && !view.active {
                 "course.archive"
             } else {
                 "course.update"
             },
-            entity: "course",
-            entity_id: view.masl_id.clone(),
-            before: snapshot(&before),
-            after: snapshot(&view),
-        },
+            "course",
+            &view.masl_id,
+        )
+        .before(snapshot(&before))
+        .after(snapshot(&view)),
     )
     .await?;
     txn.commit().await?;

@@ -178,14 +178,7 @@ pub async fn create_in(
     .await?;
     audit::record(
         txn,
-        Change {
-            actor: Some(caller.id),
-            action: "nomination.create",
-            entity: "nomination",
-            entity_id: created.id.to_string(),
-            before: None,
-            after: snapshot(&json!({"status": status.as_str(), "student_id": created.student_id, "offering_id": created.offering_id})),
-        },
+        Change::new(Some(caller.id), "nomination.create", "nomination", created.id).after(snapshot(&json!({"status": status.as_str(), "student_id": created.student_id, "offering_id": created.offering_id}))),
     )
     .await?;
     if new.submit {

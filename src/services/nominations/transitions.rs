@@ -94,16 +94,18 @@ pub(super) async fn apply_returning<C: ConnectionTrait>(
     let event = EventView::from(event.insert(db).await?);
     audit::record(
         db,
-        Change {
-            actor: change.actor,
-            action: &format!("nomination.{}", change.action.as_str()),
-            entity: "nomination",
-            entity_id: n.id.to_string(),
-            before: snapshot(&json!({"status": n.status, "committed_cents": n.committed_cents})),
-            after: snapshot(
-                &json!({"status": after.status, "committed_cents": after.committed_cents}),
-            ),
-        },
+        Change::new(
+            change.actor,
+            &format!("nomination.{}", change.action.as_str()),
+            "nomination",
+            n.id,
+        )
+        .before(snapshot(
+            &json!({"status": n.status, "committed_cents": n.committed_cents}),
+        ))
+        .after(snapshot(
+            &json!({"status": after.status, "committed_cents": after.committed_cents}),
+        )),
     )
     .await?;
     Ok((after, event))

@@ -52,16 +52,9 @@ pub async fn waive(
         .await?;
         audit::record(
             txn,
-            Change {
-                actor: Some(caller.id),
-                action: "nomination.waiver",
-                entity: "nomination",
-                entity_id: n.id.to_string(),
-                before: None,
-                after: snapshot(
-                    &json!({"check": request.check, "justification": request.justification.trim()}),
-                ),
-            },
+            Change::new(Some(caller.id), "nomination.waiver", "nomination", n.id).after(snapshot(
+                &json!({"check": request.check, "justification": request.justification.trim()}),
+            )),
         )
         .await?;
         let mut facts = facts;

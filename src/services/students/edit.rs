@@ -140,14 +140,9 @@ pub(super) async fn record<C: ConnectionTrait>(
 ) -> AppResult<()> {
     audit::record(
         db,
-        Change {
-            actor: Some(caller.id),
-            action,
-            entity: "student",
-            entity_id: id.to_string(),
-            before,
-            after,
-        },
+        Change::new(Some(caller.id), action, "student", id)
+            .before(before)
+            .after(after),
     )
     .await?;
     Ok(())
