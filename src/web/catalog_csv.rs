@@ -8,12 +8,13 @@ use axum::{
     response::{IntoResponse, Redirect},
 };
 
+use crate::web::error::render_form;
 use crate::{
     app::AppState,
     error::AppError,
     services::catalog_csv::{self, COLUMNS, MAX_IMPORT_BYTES},
     web::{
-        error::{PageError, PageResult, render},
+        error::{PageError, PageResult},
         forms::FormErrors,
         layout::Layout,
         session::{AdminSignedIn, SignedIn},
@@ -36,11 +37,7 @@ async fn import_page(
     pasted: String,
     errors: FormErrors,
 ) -> PageResult {
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let has_errors = !errors.is_empty();
     let page = ImportPage {
         layout: admin
             .layout(state, "Upload the catalog")
@@ -50,7 +47,7 @@ async fn import_page(
         pasted,
         columns: COLUMNS.join(","),
     };
-    Ok((status, render(&page)).into_response())
+    render_form(&page, has_errors)
 }
 
 /// `GET /courses/import`

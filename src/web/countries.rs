@@ -5,12 +5,12 @@
 use askama::Template;
 use axum::{
     extract::{Path, Query, State},
-    http::StatusCode,
     response::{IntoResponse, Redirect},
 };
 use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
 
+use crate::web::error::render_form;
 use crate::{
     app::AppState,
     db::pagination::{Cursor, MAX_LIMIT},
@@ -241,11 +241,7 @@ async fn form_page(
         Some(_) => format!("Edit {}", form.name),
         None => "Add a country".to_owned(),
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let has_errors = !errors.is_empty();
     let page = CountryFormPage {
         layout: admin
             .layout(state, &title)
@@ -255,7 +251,7 @@ async fn form_page(
         form,
         editing,
     };
-    Ok((status, render(&page)).into_response())
+    render_form(&page, has_errors)
 }
 
 /// Reads the travel estimate, adding a field error when it is not an amount.

@@ -5,11 +5,11 @@ use anyhow::anyhow;
 use askama::Template;
 use axum::{
     extract::{Path, Query, State},
-    http::StatusCode,
     response::{IntoResponse, Redirect},
 };
 use serde::Deserialize;
 
+use crate::web::error::render_form;
 use crate::{
     app::AppState,
     db::pagination::{Cursor, MAX_LIMIT},
@@ -403,11 +403,7 @@ async fn form_page(
     );
     let ticked: Vec<&str> = form.audience.iter().map(String::as_str).collect();
     let audiences = choices(Audience::ALL.map(|a| (a.as_str(), a.label())), &ticked);
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let has_errors = !errors.is_empty();
     let page = CourseFormPage {
         layout: admin
             .layout(state, &title)
@@ -419,7 +415,7 @@ async fn form_page(
         audiences,
         editing,
     };
-    Ok((status, render(&page)).into_response())
+    render_form(&page, has_errors)
 }
 
 /// `GET /courses/new`

@@ -63,6 +63,16 @@ impl ErrorPage {
     }
 }
 
+/// Renders a page that holds a form: 422 while the form has errors, else 200.
+pub fn render_form(page: &impl Template, has_errors: bool) -> PageResult {
+    let status = if has_errors {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, render(page)).into_response())
+}
+
 /// Renders a template, or a plain 500 if it cannot be (a bug, logged).
 pub fn render(template: &impl Template) -> Response {
     match template.render() {

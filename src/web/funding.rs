@@ -6,13 +6,14 @@
 use askama::Template;
 use axum::{
     extract::{Query, State},
-    http::{StatusCode, header},
+    http::header,
     response::{IntoResponse, Redirect},
 };
 use chrono::NaiveDate;
 use serde::Deserialize;
 use validator::Validate;
 
+use crate::web::error::render_form;
 use crate::{
     app::AppState,
     db::pagination::MAX_LIMIT,
@@ -29,7 +30,7 @@ use crate::{
         countries, funding_chart as chart_data, funding_report,
     },
     web::{
-        error::{PageResult, render},
+        error::PageResult,
         forms::{Choice, FormErrors, WebForm, add_error, choices, rename_fields, validate_into},
         layout::Layout,
         session::{SignedIn, StaffSignedIn},
@@ -254,12 +255,7 @@ async fn funding_page(
         transfer_form: forms.transfer,
         transfer_errors: forms.transfer_errors,
     };
-    let status = if has_errors {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, render(&page)).into_response())
+    render_form(&page, has_errors)
 }
 
 /// The fiscal year asked for, or the current one.

@@ -4,11 +4,11 @@
 use askama::Template;
 use axum::{
     extract::{Path, State},
-    http::StatusCode,
     response::{IntoResponse, Redirect},
 };
 use serde::Deserialize;
 
+use crate::web::error::render_form;
 use crate::{
     app::AppState,
     domain::money::Cents,
@@ -19,7 +19,7 @@ use crate::{
         offerings::{self, NewOffering, OfferingPatch, OfferingView},
     },
     web::{
-        error::{PageResult, render},
+        error::PageResult,
         format::{parse_date, parse_whole},
         forms::{Choice, FormErrors, WebForm, add_error, choices, validate_into},
         layout::Layout,
@@ -146,11 +146,7 @@ async fn form_page(
         allowed.iter().map(|s| (s.as_str(), s.label())),
         &[form.status.as_str()],
     );
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let has_errors = !errors.is_empty();
     let page = OfferingFormPage {
         layout: admin
             .layout(state, &title)
@@ -162,7 +158,7 @@ async fn form_page(
         statuses,
         editing,
     };
-    Ok((status, render(&page)).into_response())
+    render_form(&page, has_errors)
 }
 
 /// `GET /courses/{masl_id}/offerings/new`

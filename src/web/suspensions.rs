@@ -4,11 +4,11 @@
 use askama::Template;
 use axum::{
     extract::{Path, State},
-    http::StatusCode,
     response::{IntoResponse, Redirect},
 };
 use serde::Deserialize;
 
+use crate::web::error::render_form;
 use crate::{
     app::AppState,
     domain::{
@@ -22,7 +22,7 @@ use crate::{
     },
     web::{
         countries::SuspensionRow,
-        error::{PageResult, render},
+        error::PageResult,
         format::parse_date,
         forms::{Choice, FormErrors, WebForm, add_error, choices, validate_into},
         layout::Layout,
@@ -99,11 +99,7 @@ async fn impose_page(
             .chain(LegalBasis::ALL.map(|b| (b.as_str(), b.label()))),
         &[form.legal_basis.as_str()],
     );
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let has_errors = !errors.is_empty();
     let page = ImposePage {
         layout: officer
             .layout(state, &format!("Impose a suspension on {}", country.name))
@@ -116,7 +112,7 @@ async fn impose_page(
         exempt_programs,
         legal_bases,
     };
-    Ok((status, render(&page)).into_response())
+    render_form(&page, has_errors)
 }
 
 /// `GET /countries/{code}/suspensions/new`
@@ -229,11 +225,7 @@ async fn lift_page(
     errors: FormErrors,
 ) -> PageResult {
     let suspension = suspension_of(state, &country, id).await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let has_errors = !errors.is_empty();
     let page = LiftPage {
         layout: officer
             .layout(state, "Lift a suspension")
@@ -244,7 +236,7 @@ async fn lift_page(
         suspension,
         form,
     };
-    Ok((status, render(&page)).into_response())
+    render_form(&page, has_errors)
 }
 
 /// `GET /countries/{code}/suspensions/{id}/lift`

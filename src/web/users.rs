@@ -3,11 +3,11 @@
 use askama::Template;
 use axum::{
     extract::{Path, Query, State},
-    http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
 use serde::Deserialize;
 
+use crate::web::error::render_form;
 use crate::{
     app::AppState,
     db::pagination::{Cursor, MAX_LIMIT},
@@ -116,11 +116,7 @@ async fn new_user_page(
         .into_iter()
         .map(|c| (c.code, c.name))
         .collect();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let has_errors = !errors.is_empty();
     let page = NewUserPage {
         layout: admin
             .layout(state, "Create a user")
@@ -131,7 +127,7 @@ async fn new_user_page(
         roles: Role::ALL.iter().map(|r| (r.as_str(), r.label())).collect(),
         countries,
     };
-    Ok((status, render(&page)).into_response())
+    render_form(&page, has_errors)
 }
 
 /// `GET /users/new`
@@ -228,11 +224,7 @@ async fn password_page(
     errors: FormErrors,
 ) -> Result<Response, crate::web::error::PageError> {
     let user = users::get(&state.db, id).await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let has_errors = !errors.is_empty();
     let page = PasswordPage {
         layout: admin
             .layout(state, "Reset password")
@@ -241,7 +233,7 @@ async fn password_page(
         errors,
         user,
     };
-    Ok((status, render(&page)).into_response())
+    render_form(&page, has_errors)
 }
 
 /// `GET /users/{id}/password`

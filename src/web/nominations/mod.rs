@@ -10,12 +10,12 @@ mod page;
 use askama::Template;
 use axum::{
     extract::{Path, Query, State},
-    http::StatusCode,
     response::{IntoResponse, Redirect},
 };
 use chrono::Utc;
 use serde::Deserialize;
 
+use crate::web::error::render_form;
 use crate::{
     app::AppState,
     db::pagination::{Cursor, MAX_LIMIT},

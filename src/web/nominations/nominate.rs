@@ -141,11 +141,7 @@ pub(super) async fn nominate_page(
     .collect();
     let programs = choices([("IMET", "IMET"), ("FMF", "FMF")], &[form.program.as_str()]);
     let priorities = priority_choices(&form.priority, "C (default)");
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let has_errors = !errors.is_empty();
     let page = NominatePage {
         layout: signed_in
             .layout(state, "Nominate a student")
@@ -162,7 +158,7 @@ pub(super) async fn nominate_page(
             .collect(),
         preview: preview.map(PreviewView::from),
     };
-    Ok((status, render(&page)).into_response())
+    render_form(&page, has_errors)
 }
 
 /// `GET /nominations/new`: the form, with the class search of the query.

@@ -120,12 +120,8 @@ pub(super) async fn nomination_page(
             ),
         row: NominationRow::from(detail.nomination),
     };
-    let code = if page.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok((code, render(&page)).into_response())
+    let has_errors = !page.errors.is_empty();
+    render_form(&page, has_errors)
 }
 
 /// `GET /nominations/{id}`

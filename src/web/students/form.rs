@@ -133,11 +133,7 @@ pub(super) async fn form_page(
     } else {
         Vec::new()
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let has_errors = !errors.is_empty();
     let page = StudentFormPage {
         layout: signed_in
             .layout(state, &title)
@@ -149,7 +145,7 @@ pub(super) async fn form_page(
         countries,
         editing,
     };
-    Ok((status, render(&page)).into_response())
+    render_form(&page, has_errors)
 }
 
 /// A liaison's students are always of their own country.

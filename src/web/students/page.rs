@@ -141,12 +141,7 @@ pub(super) async fn student_page(
         vetting_statuses,
         vetting_errors: forms.vetting_errors,
     };
-    let status = if has_errors {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, render(&page)).into_response())
+    render_form(&page, has_errors)
 }
 
 pub(super) fn today_forms() -> StudentForms {
