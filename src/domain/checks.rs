@@ -1,6 +1,6 @@
 //! Nomination checks: each has a name, a pass/fail and a readable detail;
 //! some may be waived by a program officer.
-use super::named::named_enum;
+use super::{named::named_enum, nomination::Status};
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -24,6 +24,22 @@ impl CheckName {
             self,
             CheckName::English | CheckName::Prerequisites | CheckName::CountryEligible
         )
+    }
+
+    /// Whether a waiver of this check may be granted on a nomination in
+    /// `status`: country eligibility while it is a draft or on hold (a
+    /// suspension), the other waivable checks until it is decided.
+    pub fn waivable_on(self, status: Status) -> bool {
+        match self {
+            CheckName::CountryEligible => matches!(status, Status::Draft | Status::OnHold),
+            _ => {
+                self.waivable()
+                    && matches!(
+                        status,
+                        Status::Draft | Status::Submitted | Status::Waitlisted | Status::OnHold
+                    )
+            }
+        }
     }
 
     /// Checks whose failure blocks approval with `checks_unmet` (seats and
@@ -92,6 +108,30 @@ mod tests {
             assert_eq!(name.waivable(), waivable, "{name}");
             assert_eq!(name.gates_approval(), gates, "{name}");
             assert_eq!(name.as_str().parse::<CheckName>(), Ok(name));
+        }
+    }
+
+    #[test]
+    fn when_a_waiver_may_be_granted() {
+        use Status::*;
+        let undecided = [Draft, Submitted, Waitlisted, OnHold];
+        let cases = [
+            (CheckName::CountryEligible, vec![Draft, OnHold]),
+            (CheckName::English, undecided.to_vec()),
+            (CheckName::Prerequisites, undecided.to_vec()),
+            (CheckName::Audience, vec![]),
+            (CheckName::Vetting, vec![]),
+            (CheckName::Seats, vec![]),
+            (CheckName::Funds, vec![]),
+        ];
+        for (name, allowed) in cases {
+            for status in Status::ALL {
+                assert_eq!(
+                    name.waivable_on(status),
+                    allowed.contains(&status),
+                    "{name} on {status}"
+                );
+            }
         }
     }
 

@@ -13,15 +13,8 @@ pub async fn waive(
     let txn = &owned;
     let work: AppResult<()> = async {
         let (n, facts) = load_for_action(txn, caller, id).await?;
-        let status: Status = n.status;
-        let allowed = match request.check {
-            CheckName::CountryEligible => matches!(status, Status::Draft | Status::OnHold),
-            _ => matches!(
-                status,
-                Status::Draft | Status::Submitted | Status::Waitlisted | Status::OnHold
-            ),
-        };
-        if !allowed {
+        let status = n.status;
+        if !request.check.waivable_on(status) {
             return Err(AppError::conflict(
                 ConflictCode::InvalidTransition,
                 format!(

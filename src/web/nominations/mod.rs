@@ -218,7 +218,7 @@ pub async fn list(
         priorities: priority_choices(&query.priority, "Any priority"),
         rows: page.items.into_iter().map(NominationRow::from).collect(),
         is_staff,
-        may_nominate: signed_in.user.role != Role::ProgramOfficer,
+        may_nominate: signed_in.user.role.may_nominate(),
         next_page,
         query,
     }))

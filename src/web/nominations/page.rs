@@ -109,15 +109,11 @@ pub(super) async fn nomination_page(
         waivers,
         history,
         waivable,
-        can_submit: status == Status::Draft && role != Role::ProgramOfficer,
+        can_submit: status == Status::Draft && role.may_nominate(),
         can_withdraw: status.is_active(),
         can_decide: status == Status::Submitted && is_staff,
         can_complete: status == Status::Approved && is_staff,
-        can_waive: is_staff
-            && matches!(
-                status,
-                Status::Draft | Status::Submitted | Status::Waitlisted | Status::OnHold
-            ),
+        can_waive: is_staff && CheckName::ALL.iter().any(|c| c.waivable_on(status)),
         row: NominationRow::from(detail.nomination),
     };
     let has_errors = !page.errors.is_empty();
