@@ -6,8 +6,24 @@ use chrono::{Days, NaiveDate};
 
 use crate::domain::ilr::Opi;
 
-/// Lowest and highest ECL score.
-pub const ECL_RANGE: std::ops::RangeInclusive<i32> = 0..=100;
+/// An English Comprehension Level score, 0 to 100. Built only through
+/// [`EclScore::parse`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct EclScore(i32);
+
+impl EclScore {
+    pub fn parse(score: i32) -> Result<Self, &'static str> {
+        if (0..=100).contains(&score) {
+            Ok(Self(score))
+        } else {
+            Err("must be between 0 and 100")
+        }
+    }
+
+    pub fn get(self) -> i32 {
+        self.0
+    }
+}
 
 /// The last day a score taken on `taken_on` is valid.
 pub fn valid_through(taken_on: NaiveDate, validity_days: i64) -> NaiveDate {
@@ -90,6 +106,25 @@ pub fn english_check(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ecl_scores_are_zero_to_a_hundred() {
+        let cases = [
+            (0, true),
+            (55, true),
+            (100, true),
+            (-1, false),
+            (101, false),
+        ];
+        for (score, ok) in cases {
+            assert_eq!(
+                EclScore::parse(score).map(EclScore::get).is_ok(),
+                ok,
+                "{score}"
+            );
+        }
+        assert_eq!(EclScore::parse(80).unwrap().get(), 80);
+    }
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()

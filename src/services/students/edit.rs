@@ -158,7 +158,7 @@ pub async fn add_test(
     let student = find_visible(&txn, caller, id).await?;
     let taken_on = test.taken_on;
     let (kind, score, listening, speaking) = match test.result()? {
-        TestResult::Ecl(score) => ("ECL", Some(score), None, None),
+        TestResult::Ecl(score) => ("ECL", Some(score.get()), None, None),
         TestResult::Opi(opi) => (
             "OPI",
             None,

@@ -24,7 +24,7 @@ use crate::{
     domain::{
         ilr::{IlrLevel, Opi},
         masl::MaslId,
-        proficiency::ECL_RANGE,
+        proficiency::EclScore,
         student::{Audience, Grade, check_date_of_birth},
         text::non_blank,
         vetting::VettingStatus,

@@ -71,7 +71,7 @@ pub struct NewTest {
 
 /// A validated test result, ready to store.
 pub(super) enum TestResult {
-    Ecl(i32),
+    Ecl(EclScore),
     Opi(Opi),
 }
 
@@ -90,13 +90,17 @@ impl NewTest {
         }
         let result = match self.kind {
             TestKind::Ecl => {
-                match self.score {
-                    None => errors.add("score", error("required", "is required for an ECL".into())),
-                    Some(score) if !ECL_RANGE.contains(&score) => {
-                        errors.add("score", error("range", "must be between 0 and 100".into()))
+                let score = match self.score.map(EclScore::parse) {
+                    None => {
+                        errors.add("score", error("required", "is required for an ECL".into()));
+                        None
                     }
-                    Some(_) => {}
-                }
+                    Some(Err(e)) => {
+                        errors.add("score", error("range", e.into()));
+                        None
+                    }
+                    Some(Ok(score)) => Some(score),
+                };
                 for (field, value) in [("listening", &self.listening), ("speaking", &self.speaking)]
                 {
                     if value.is_some() {
@@ -106,7 +110,7 @@ impl NewTest {
                         );
                     }
                 }
-                self.score.map(TestResult::Ecl)
+                score.map(TestResult::Ecl)
             }
             TestKind::Opi => {
                 if self.score.is_some() {
