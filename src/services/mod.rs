@@ -6,7 +6,13 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use crate::{clock::Clock, config::Config, mail::Mailer};
+use crate::{
+    clock::Clock,
+    config::Config,
+    db::{self, WriteTxn},
+    error::AppResult,
+    mail::Mailer,
+};
 
 pub mod allocations;
 pub mod auth;
@@ -32,4 +38,18 @@ pub struct Context {
     pub mailer: Mailer,
     pub config: Arc<Config>,
     pub clock: Clock,
+}
+
+impl Context {
+    /// Opens the one kind of write transaction (see [`db::write_txn`]).
+    pub async fn begin(&self) -> AppResult<WriteTxn> {
+        Ok(db::write_txn(&self.db).await?)
+    }
+
+    /// Commits `txn`, then wakes the mail worker for what it queued.
+    pub async fn commit(&self, txn: WriteTxn) -> AppResult<()> {
+        txn.commit().await?;
+        self.mailer.wake();
+        Ok(())
+    }
 }

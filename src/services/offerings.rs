@@ -230,7 +230,7 @@ pub async fn update(
     id: i32,
     patch: OfferingPatch,
 ) -> AppResult<OfferingView> {
-    let txn = db::write_txn(&state.db).await?;
+    let txn = state.begin().await?;
     let existing = find(&txn, id).await?;
     let course = course_of(&txn, &existing).await?;
     let before = view(existing.clone(), &course)?;
@@ -324,8 +324,7 @@ pub async fn update(
         .after(snapshot(&after)),
     )
     .await?;
-    txn.commit().await?;
-    state.mailer.wake();
+    state.commit(txn).await?;
     Ok(after)
 }
 

@@ -11,7 +11,6 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::{
-    db,
     db::audit::{self, Change, snapshot},
     domain::actor::Actor,
     domain::{
@@ -211,7 +210,7 @@ pub async fn impose(
 ) -> AppResult<SuspensionView> {
     let coverage = Coverage::parse(&new.programs, &new.exempt_programs)
         .map_err(|(field, e)| AppError::field(field, e))?;
-    let txn = db::write_txn(&state.db).await?;
+    let txn = state.begin().await?;
     let country = countries::find(&txn, country).await?;
     let created = suspension::ActiveModel {
         country_code: Set(country.code.clone()),
@@ -238,8 +237,7 @@ pub async fn impose(
     )
     .await?;
     announce(&txn, state, actor, &country, &view, "imposed").await?;
-    txn.commit().await?;
-    state.mailer.wake();
+    state.commit(txn).await?;
     Ok(view)
 }
 
@@ -301,7 +299,7 @@ pub async fn lift(
     id: i32,
     request: LiftRequest,
 ) -> AppResult<SuspensionView> {
-    let txn = db::write_txn(&state.db).await?;
+    let txn = state.begin().await?;
     let country = countries::find(&txn, country).await?;
     let row = suspension::Entity::find_by_id(id)
         .filter(suspension::Column::CountryCode.eq(&country.code))
@@ -363,8 +361,7 @@ pub async fn lift(
     )
     .await?;
     announce(&txn, state, actor, &country, &view, "lifted").await?;
-    txn.commit().await?;
-    state.mailer.wake();
+    state.commit(txn).await?;
     Ok(view)
 }
 
@@ -381,7 +378,7 @@ pub async fn apply_due(ctx: &Context, day: NaiveDate) -> AppResult<usize> {
         .await?;
     let mut changed = 0;
     for code in countries {
-        let txn = db::write_txn(&ctx.db).await?;
+        let txn = ctx.begin().await?;
         let affected = nominations::apply_suspensions(&txn, &code, None, day).await?;
         if !affected.is_empty() {
             changed += affected.len();

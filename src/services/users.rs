@@ -114,7 +114,7 @@ async fn resolve_country<C: ConnectionTrait>(
 pub async fn create(state: &Context, actor: Option<&Actor>, new: NewUser) -> AppResult<UserView> {
     let email = new.email.trim().to_lowercase();
     let password_hash = auth::hash_password(new.password).await?;
-    let txn = db::write_txn(&state.db).await?;
+    let txn = state.begin().await?;
     let country = resolve_country(&txn, new.role, new.country_code.as_deref()).await?;
     if user::Entity::find()
         .filter(user::Column::Email.eq(&email))
@@ -154,8 +154,7 @@ pub async fn create(state: &Context, actor: Option<&Actor>, new: NewUser) -> App
         country: country.map(|c| format!("{} ({})", c.name, c.code)),
     };
     mail::enqueue(&txn, &state.config, vec![view.email.clone()], &welcome).await?;
-    txn.commit().await?;
-    state.mailer.wake();
+    state.commit(txn).await?;
     Ok(view)
 }
 

@@ -24,7 +24,7 @@ pub async fn set(
     key: &AllocationKey,
     allocated_cents: i64,
 ) -> AppResult<SetOutcome> {
-    let txn = db::write_txn(&state.db).await?;
+    let txn = state.begin().await?;
     countries::find(&txn, &key.country_code).await?;
     let mut before = find_for_update(&txn, key).await?;
     let created = before.is_none() && insert_if_missing(&txn, key, allocated_cents).await?;
@@ -79,8 +79,7 @@ pub async fn set(
         .after(snapshot(&allocation)),
     )
     .await?;
-    txn.commit().await?;
-    state.mailer.wake();
+    state.commit(txn).await?;
     Ok(SetOutcome {
         allocation,
         created,
@@ -163,7 +162,7 @@ pub async fn transfer(
     new: NewTransfer,
 ) -> AppResult<TransferOutcome> {
     let program = funding_program(&new.program)?;
-    let txn = db::write_txn(&state.db).await?;
+    let txn = state.begin().await?;
     let from = AllocationKey {
         country_code: named_country(&txn, "from_country", &new.from_country).await?,
         program,
@@ -298,8 +297,7 @@ pub async fn transfer(
         .after(snapshot(&outcome)),
     )
     .await?;
-    txn.commit().await?;
-    state.mailer.wake();
+    state.commit(txn).await?;
     Ok(outcome)
 }
 

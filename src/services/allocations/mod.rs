@@ -23,7 +23,6 @@ use validator::Validate;
 
 use crate::{
     config::Config,
-    db,
     db::audit::{self, Change, snapshot},
     db::pagination::{Cursor, Page},
     domain::actor::Actor,

@@ -177,7 +177,7 @@ pub(super) async fn refuse_unmet(
     checks: Vec<Check>,
     unmet: &[CheckName],
 ) -> AppResult<NominationDetail> {
-    let txn = db::write_txn(&state.db).await?;
+    let txn = state.begin().await?;
     nomination::Entity::update_many()
         .col_expr(nomination::Column::Checks, Expr::value(json!(checks)))
         .col_expr(nomination::Column::ChecksAt, Expr::value(state.clock.now()))

@@ -8,11 +8,10 @@ pub async fn create(
     caller: &Actor,
     new: NewNomination,
 ) -> AppResult<NominationDetail> {
-    let txn = db::write_txn(&state.db).await?;
+    let txn = state.begin().await?;
     let created = create_in(&txn, state, caller, new).await?;
     let detail = detail(&txn, created).await?;
-    txn.commit().await?;
-    state.mailer.wake();
+    state.commit(txn).await?;
     Ok(detail)
 }
 
@@ -60,7 +59,7 @@ pub async fn create_idempotent(
     idempotency::check_key(key)?;
     let fingerprint = idempotency::fingerprint(&json!(new));
     for attempt in 0..2 {
-        let txn = db::write_txn(&state.db).await?;
+        let txn = state.begin().await?;
         if let Some(replay) = idempotency::lookup(&txn, caller.id, key, &fingerprint).await? {
             txn.commit().await?;
             return Ok((replay.status, replay.body));
@@ -74,8 +73,7 @@ pub async fn create_idempotent(
         .await;
         match stored {
             Ok(body) => {
-                txn.commit().await?;
-                state.mailer.wake();
+                state.commit(txn).await?;
                 return Ok((201, body));
             }
             // A concurrent request with the same key may have won the race:

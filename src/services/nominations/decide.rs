@@ -12,7 +12,7 @@ pub async fn submit(state: &Context, caller: &Actor, id: i32) -> AppResult<Nomin
     let cost = facts.cost()?;
     let email = submitted_email(&state.db, state, &facts, n.id, n.priority, cost).await?;
     let now = state.clock.now();
-    let txn = db::write_txn(&state.db).await?;
+    let txn = state.begin().await?;
     apply(
         &txn,
         StatusChange {
@@ -55,7 +55,7 @@ pub async fn approve(state: &Context, caller: &Actor, id: i32) -> AppResult<Nomi
     let mut history = events_of(&state.db, n.id).await?;
 
     let now = state.clock.now();
-    let txn = db::write_txn(&state.db).await?;
+    let txn = state.begin().await?;
     let (approved, event) = apply_returning(
         &txn,
         StatusChange {
@@ -80,8 +80,7 @@ pub async fn approve(state: &Context, caller: &Actor, id: i32) -> AppResult<Nomi
     let allocation =
         allocations::commit(&txn, &key, cost, facts.waived(CheckName::CountryEligible)).await?;
     allocations::alert_if_crossed(&txn, &state.config, &key, &allocation).await?;
-    txn.commit().await?;
-    state.mailer.wake();
+    state.commit(txn).await?;
 
     history.push(event);
     let course = (facts.course.masl_id.as_str(), facts.course.title.as_str());
@@ -134,7 +133,7 @@ pub(super) async fn decide(
     .await?;
     let now = state.clock.now();
     let stored_reason = reason.clone();
-    let txn = db::write_txn(&state.db).await?;
+    let txn = state.begin().await?;
     apply(
         &txn,
         StatusChange {
@@ -157,36 +156,31 @@ pub(super) async fn decide(
 /// Marks an approved nomination completed, after the class's end date; it
 /// then counts as prior training.
 pub async fn complete(state: &Context, caller: &Actor, id: i32) -> AppResult<NominationDetail> {
-    let owned = db::write_txn(&state.db).await?;
+    let owned = state.begin().await?;
     let txn = &owned;
-    let work: AppResult<()> = async {
-        let (n, facts) = load_for_action(txn, caller, id).await?;
-        let (_, to) = next_status(&n, Action::Complete)?;
-        let today = state.clock.today();
-        if today <= facts.offering.end_date {
-            return Err(AppError::conflict(
-                ConflictCode::InvalidTransition,
-                format!(
-                    "The class ends on {}; it can be completed after that.",
-                    facts.offering.end_date
-                ),
-            ));
-        }
-        apply(
-            txn,
-            StatusChange {
-                nomination: &n,
-                action: Action::Complete,
-                to,
-                actor: Some(caller.id),
-                detail: None,
-            },
-            |u| u,
-        )
-        .await?;
-        Ok(())
+    let (n, facts) = load_for_action(txn, caller, id).await?;
+    let (_, to) = next_status(&n, Action::Complete)?;
+    let today = state.clock.today();
+    if today <= facts.offering.end_date {
+        return Err(AppError::conflict(
+            ConflictCode::InvalidTransition,
+            format!(
+                "The class ends on {}; it can be completed after that.",
+                facts.offering.end_date
+            ),
+        ));
     }
-    .await;
-    work?;
+    apply(
+        txn,
+        StatusChange {
+            nomination: &n,
+            action: Action::Complete,
+            to,
+            actor: Some(caller.id),
+            detail: None,
+        },
+        |u| u,
+    )
+    .await?;
     finish(state, owned, id).await
 }

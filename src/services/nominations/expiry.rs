@@ -99,7 +99,7 @@ async fn warn_if_expiring(
         valid_through: expires,
     };
     let recipients = role_emails(&ctx.db, Role::CountryLiaison, Some(&n.country_code)).await?;
-    let txn = db::write_txn(&ctx.db).await?;
+    let txn = ctx.begin().await?;
     let queued = mail::enqueue_once(&txn, &ctx.config, &key, recipients, &email).await?;
     txn.commit().await?;
     Ok(usize::from(queued))

@@ -128,7 +128,7 @@ pub async fn withdraw_started_holds(state: &Context, today: NaiveDate) -> AppRes
             )));
         };
         let facts = Facts::load(&state.db, student, offering, Some(n.id)).await?;
-        let txn = db::write_txn(&state.db).await?;
+        let txn = state.begin().await?;
         let withdrawn = withdraw_in(
             &txn,
             state,

@@ -119,8 +119,7 @@ pub(super) async fn finish(
     txn: db::WriteTxn,
     id: i32,
 ) -> AppResult<NominationDetail> {
-    txn.commit().await?;
-    state.mailer.wake();
+    state.commit(txn).await?;
     let n = nomination::Entity::find_by_id(id)
         .one(&state.db)
         .await?

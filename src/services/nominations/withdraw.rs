@@ -16,7 +16,7 @@ pub async fn withdraw(
         WithdrawalCause::Liaison
     };
     let (n, facts) = load_for_action(&state.db, caller, id).await?;
-    let txn = db::write_txn(&state.db).await?;
+    let txn = state.begin().await?;
     withdraw_in(
         &txn,
         state,
