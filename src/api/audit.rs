@@ -9,7 +9,7 @@ use crate::{
     api::extract::{Staff, ValidQuery},
     app::AppState,
     db::audit::{self, AuditEntry},
-    db::pagination::{Page, page_params},
+    db::pagination::{Page, PageQuery},
     error::{AppResult, Problem},
 };
 
@@ -23,19 +23,18 @@ pub struct AuditQuery {
     pub entity: Option<String>,
     /// Entity id (with `entity`).
     pub id: Option<String>,
-    pub limit: Option<u64>,
-    pub cursor: Option<String>,
 }
 
 /// Recorded changes, newest first.
-#[utoipa::path(get, path = "/audit", tag = "audit", params(AuditQuery), security(("bearer" = [])),
+#[utoipa::path(get, path = "/audit", tag = "audit", params(AuditQuery, PageQuery), security(("bearer" = [])),
     responses((status = 200, body = Page<AuditEntry>), (status = 403, body = Problem)))]
 async fn list_audit(
     Staff(_staff): Staff,
     State(state): State<AppState>,
     ValidQuery(q): ValidQuery<AuditQuery>,
+    ValidQuery(page): ValidQuery<PageQuery>,
 ) -> AppResult<Json<Page<AuditEntry>>> {
-    let (limit, cursor) = page_params(q.limit, q.cursor.as_deref())?;
+    let (limit, cursor) = page.params()?;
     Ok(Json(
         audit::list(
             &state.db,

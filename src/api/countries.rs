@@ -13,7 +13,7 @@ use validator::Validate;
 use crate::{
     api::extract::{Admin, CurrentUser, Staff, ValidJson, ValidQuery},
     app::AppState,
-    db::pagination::{Page, page_params},
+    db::pagination::{Page, PageQuery},
     domain::program::Program,
     error::{AppResult, Problem},
     services::{
@@ -34,19 +34,18 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Deserialize, Validate, IntoParams)]
 pub struct CountryQuery {
     pub active: Option<bool>,
-    pub limit: Option<u64>,
-    pub cursor: Option<String>,
 }
 
 /// Countries in code order; a liaison sees only their own.
-#[utoipa::path(get, path = "/countries", tag = "countries", params(CountryQuery), security(("bearer" = [])),
+#[utoipa::path(get, path = "/countries", tag = "countries", params(CountryQuery, PageQuery), security(("bearer" = [])),
     responses((status = 200, body = Page<CountryView>)))]
 async fn list_countries(
     user: CurrentUser,
     State(state): State<AppState>,
     ValidQuery(q): ValidQuery<CountryQuery>,
+    ValidQuery(page): ValidQuery<PageQuery>,
 ) -> AppResult<Json<Page<CountryView>>> {
-    let (limit, cursor) = page_params(q.limit, q.cursor.as_deref())?;
+    let (limit, cursor) = page.params()?;
     Ok(Json(
         countries::list(&state.db, &user, q.active, limit, cursor.as_ref()).await?,
     ))

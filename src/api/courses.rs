@@ -14,7 +14,7 @@ use validator::Validate;
 use crate::{
     api::extract::{Admin, CsvBody, CurrentUser, ValidJson, ValidQuery},
     app::{AppState, CatalogPage},
-    db::pagination::{Page, page_params},
+    db::pagination::{Page, PageQuery},
     domain::{course::Category, masl::Agency},
     error::{AppResult, Problem, RowProblem},
     services::{
@@ -47,13 +47,11 @@ pub struct CourseQuery {
     pub ecl_max: Option<i32>,
     /// `true`: active courses only; `false`: archived only; absent: both.
     pub active: Option<bool>,
-    pub limit: Option<u64>,
-    pub cursor: Option<String>,
 }
 
 /// Search the catalog, in MASL id order. The answer carries an `ETag`; a
 /// request whose `If-None-Match` names it is answered 304.
-#[utoipa::path(get, path = "/courses", tag = "catalog", params(CourseQuery), security(("bearer" = [])),
+#[utoipa::path(get, path = "/courses", tag = "catalog", params(CourseQuery, PageQuery), security(("bearer" = [])),
     responses((status = 200, body = Page<CourseView>), (status = 304, description = "Unchanged since the `ETag` sent in `If-None-Match`"),
               (status = 422, body = Problem)))]
 async fn list_courses(
@@ -62,13 +60,14 @@ async fn list_courses(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
     ValidQuery(q): ValidQuery<CourseQuery>,
+    ValidQuery(page): ValidQuery<PageQuery>,
 ) -> AppResult<Response> {
     let key = raw.unwrap_or_default();
     let page = match state.catalog_pages.get(&key) {
         Some(page) => page,
         None => {
             let start = state.catalog_pages.start();
-            let (limit, cursor) = page_params(q.limit, q.cursor.as_deref())?;
+            let (limit, cursor) = page.params()?;
             let filter = CourseFilter {
                 q: q.q,
                 category: q.category,

@@ -15,7 +15,7 @@ use validator::Validate;
 use crate::{
     api::extract::{CurrentUser, Staff, ValidJson, ValidQuery},
     app::AppState,
-    db::pagination::{Page, page_params},
+    db::pagination::{Page, PageQuery},
     domain::fiscal_year::fiscal_year,
     error::{AppError, AppResult, Problem},
     services::{
@@ -43,20 +43,19 @@ pub struct AllocationQuery {
     pub country: Option<String>,
     /// `IMET` or `FMF`.
     pub program: Option<String>,
-    pub limit: Option<u64>,
-    pub cursor: Option<String>,
 }
 
 /// Allocations in fiscal year, country and program order, with what is
 /// committed and available; a liaison sees only their country's.
-#[utoipa::path(get, path = "/allocations", tag = "funding", params(AllocationQuery), security(("bearer" = [])),
+#[utoipa::path(get, path = "/allocations", tag = "funding", params(AllocationQuery, PageQuery), security(("bearer" = [])),
     responses((status = 200, body = Page<AllocationView>), (status = 422, body = Problem)))]
 async fn list_allocations(
     user: CurrentUser,
     State(state): State<AppState>,
     ValidQuery(q): ValidQuery<AllocationQuery>,
+    ValidQuery(page): ValidQuery<PageQuery>,
 ) -> AppResult<Json<Page<AllocationView>>> {
-    let (limit, cursor) = page_params(q.limit, q.cursor.as_deref())?;
+    let (limit, cursor) = page.params()?;
     let filter = AllocationFilter {
         fiscal_year: q.fiscal_year,
         country: q.country,

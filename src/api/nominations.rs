@@ -14,7 +14,7 @@ use validator::Validate;
 use crate::{
     api::extract::{CurrentUser, Nominator, Staff, ValidJson, ValidQuery},
     app::AppState,
-    db::pagination::{Page, page_params},
+    db::pagination::{Page, PageQuery},
     domain::nomination::{Priority, Status},
     error::{AppResult, Problem},
     services::nominations::{
@@ -47,19 +47,18 @@ pub struct NominationQuery {
     pub student: Option<i32>,
     #[param(value_type = Option<String>)]
     pub priority: Option<Priority>,
-    pub limit: Option<u64>,
-    pub cursor: Option<String>,
 }
 
 /// Nominations in id order; a liaison sees only their country's.
-#[utoipa::path(get, path = "/nominations", tag = "nominations", params(NominationQuery), security(("bearer" = [])),
+#[utoipa::path(get, path = "/nominations", tag = "nominations", params(NominationQuery, PageQuery), security(("bearer" = [])),
     responses((status = 200, body = Page<NominationView>)))]
 async fn list_nominations(
     user: CurrentUser,
     State(state): State<AppState>,
     ValidQuery(q): ValidQuery<NominationQuery>,
+    ValidQuery(page): ValidQuery<PageQuery>,
 ) -> AppResult<Json<Page<NominationView>>> {
-    let (limit, cursor) = page_params(q.limit, q.cursor.as_deref())?;
+    let (limit, cursor) = page.params()?;
     let filter = NominationFilter {
         country: q.country,
         status: q.status,

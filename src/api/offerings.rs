@@ -13,7 +13,7 @@ use validator::Validate;
 use crate::{
     api::extract::{Admin, CurrentUser, ValidJson, ValidQuery},
     app::AppState,
-    db::pagination::{Page, page_params},
+    db::pagination::{Page, PageQuery},
     domain::{masl::MaslId, offering_status::OfferingStatus},
     error::{AppError, AppResult, Problem},
     services::offerings::{self, NewOffering, OfferingFilter, OfferingPatch, OfferingView},
@@ -35,19 +35,18 @@ pub struct OfferingQuery {
     /// Classes starting on or before this date.
     pub to: Option<NaiveDate>,
     pub status: Option<OfferingStatus>,
-    pub limit: Option<u64>,
-    pub cursor: Option<String>,
 }
 
 /// Classes in start-date order.
-#[utoipa::path(get, path = "/offerings", tag = "catalog", params(OfferingQuery), security(("bearer" = [])),
+#[utoipa::path(get, path = "/offerings", tag = "catalog", params(OfferingQuery, PageQuery), security(("bearer" = [])),
     responses((status = 200, body = Page<OfferingView>), (status = 422, body = Problem)))]
 async fn list_offerings(
     _user: CurrentUser,
     State(state): State<AppState>,
     ValidQuery(q): ValidQuery<OfferingQuery>,
+    ValidQuery(page): ValidQuery<PageQuery>,
 ) -> AppResult<Json<Page<OfferingView>>> {
-    let (limit, cursor) = page_params(q.limit, q.cursor.as_deref())?;
+    let (limit, cursor) = page.params()?;
     let course = q
         .course
         .as_deref()

@@ -11,7 +11,7 @@ use validator::Validate;
 use crate::{
     api::extract::{Admin, ValidQuery},
     app::AppState,
-    db::pagination::{Page, page_params},
+    db::pagination::{Page, PageQuery},
     error::{AppResult, Problem},
     mail::outbox::{self, OutboxStatus, OutboxView},
 };
@@ -26,20 +26,19 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub struct OutboxQuery {
     /// `pending`, `sending`, `sent` or `failed`.
     pub status: Option<OutboxStatus>,
-    pub limit: Option<u64>,
-    pub cursor: Option<String>,
 }
 
 /// Queued emails, newest first.
-#[utoipa::path(get, path = "/outbox", tag = "mail", params(OutboxQuery), security(("bearer" = [])),
+#[utoipa::path(get, path = "/outbox", tag = "mail", params(OutboxQuery, PageQuery), security(("bearer" = [])),
     responses((status = 200, body = Page<OutboxView>), (status = 403, body = Problem),
               (status = 422, body = Problem)))]
 async fn list_outbox(
     Admin(_admin): Admin,
     State(state): State<AppState>,
     ValidQuery(q): ValidQuery<OutboxQuery>,
+    ValidQuery(page): ValidQuery<PageQuery>,
 ) -> AppResult<Json<Page<OutboxView>>> {
-    let (limit, cursor) = page_params(q.limit, q.cursor.as_deref())?;
+    let (limit, cursor) = page.params()?;
     Ok(Json(
         outbox::list(&state.db, q.status, limit, cursor.as_ref()).await?,
     ))

@@ -13,7 +13,7 @@ use validator::Validate;
 use crate::{
     api::extract::{CurrentUser, Staff, ValidJson, ValidQuery},
     app::AppState,
-    db::pagination::{Page, page_params},
+    db::pagination::{Page, PageQuery},
     error::{AppResult, Problem},
     services::students::{
         self, NewStudent, NewTest, NewTraining, NewVetting, StudentDetail, StudentFilter,
@@ -38,19 +38,18 @@ pub struct StudentQuery {
     /// `pending`, `cleared`, `denied` (latest record) or `none`.
     #[param(value_type = Option<String>)]
     pub vetting: Option<VettingFilter>,
-    pub limit: Option<u64>,
-    pub cursor: Option<String>,
 }
 
 /// Students by family name; a liaison sees only their country's.
-#[utoipa::path(get, path = "/students", tag = "students", params(StudentQuery), security(("bearer" = [])),
+#[utoipa::path(get, path = "/students", tag = "students", params(StudentQuery, PageQuery), security(("bearer" = [])),
     responses((status = 200, body = Page<StudentView>)))]
 async fn list_students(
     user: CurrentUser,
     State(state): State<AppState>,
     ValidQuery(q): ValidQuery<StudentQuery>,
+    ValidQuery(page): ValidQuery<PageQuery>,
 ) -> AppResult<Json<Page<StudentView>>> {
-    let (limit, cursor) = page_params(q.limit, q.cursor.as_deref())?;
+    let (limit, cursor) = page.params()?;
     let filter = StudentFilter {
         country: q.country,
         q: q.q,

@@ -12,7 +12,7 @@ use validator::Validate;
 use crate::{
     api::extract::{Admin, ValidJson, ValidQuery},
     app::AppState,
-    db::pagination::{Page, page_params},
+    db::pagination::{Page, PageQuery},
     domain::role::Role,
     error::{AppResult, Problem},
     services::users::{self, NewUser, UserFilter, UserPatch, UserView},
@@ -29,19 +29,18 @@ pub struct UserQuery {
     pub role: Option<Role>,
     pub country: Option<String>,
     pub active: Option<bool>,
-    pub limit: Option<u64>,
-    pub cursor: Option<String>,
 }
 
 /// List users in id order.
-#[utoipa::path(get, path = "/users", tag = "users", params(UserQuery), security(("bearer" = [])),
+#[utoipa::path(get, path = "/users", tag = "users", params(UserQuery, PageQuery), security(("bearer" = [])),
     responses((status = 200, body = Page<UserView>), (status = 403, body = Problem)))]
 async fn list_users(
     Admin(_admin): Admin,
     State(state): State<AppState>,
     ValidQuery(q): ValidQuery<UserQuery>,
+    ValidQuery(page): ValidQuery<PageQuery>,
 ) -> AppResult<Json<Page<UserView>>> {
-    let (limit, cursor) = page_params(q.limit, q.cursor.as_deref())?;
+    let (limit, cursor) = page.params()?;
     let filter = UserFilter {
         role: q.role,
         country_code: q.country,

@@ -1,8 +1,9 @@
 //! Keyset pagination: `limit` (default 50, at most 200) and an opaque `cursor`
 //! holding the sort key of the last row returned.
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
-use serde::Serialize;
-use utoipa::ToSchema;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
 
 use crate::error::{AppError, AppResult};
 
@@ -82,6 +83,22 @@ impl Cursor {
 
 fn invalid() -> AppError {
     AppError::field("cursor", "is not a cursor returned by this list")
+}
+
+/// The page a list's query string asks for.
+#[derive(Debug, Default, Deserialize, Validate, IntoParams)]
+pub struct PageQuery {
+    /// Items per page, 1 to 200 (default 50).
+    pub limit: Option<u64>,
+    /// The `next_cursor` of the page before.
+    pub cursor: Option<String>,
+}
+
+impl PageQuery {
+    /// The checked limit and the decoded cursor; 422 naming the bad one.
+    pub fn params(&self) -> AppResult<(u64, Option<Cursor>)> {
+        page_params(self.limit, self.cursor.as_deref())
+    }
 }
 
 /// Checks `limit` and decodes `cursor` from a list's query string.
