@@ -6,16 +6,12 @@ use axum::{
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
 };
-use serde::Deserialize;
-use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
-use validator::Validate;
 
 use crate::{
     api::extract::{CurrentUser, Nominator, Staff, ValidJson, ValidQuery},
     app::AppState,
     db::pagination::{Page, PageQuery},
-    domain::nomination::{Priority, Status},
     error::{AppResult, Problem},
     services::nominations::{
         self, NewNomination, NominationDetail, NominationFilter, NominationView, ReasonRequest,
@@ -36,37 +32,16 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(waive))
 }
 
-#[derive(Deserialize, Validate, IntoParams)]
-pub struct NominationQuery {
-    pub country: Option<String>,
-    #[param(value_type = Option<String>)]
-    pub status: Option<Status>,
-    /// MASL id of the course.
-    pub course: Option<String>,
-    pub offering: Option<i32>,
-    pub student: Option<i32>,
-    #[param(value_type = Option<String>)]
-    pub priority: Option<Priority>,
-}
-
 /// Nominations in id order; a liaison sees only their country's.
-#[utoipa::path(get, path = "/nominations", tag = "nominations", params(NominationQuery, PageQuery), security(("bearer" = [])),
+#[utoipa::path(get, path = "/nominations", tag = "nominations", params(NominationFilter, PageQuery), security(("bearer" = [])),
     responses((status = 200, body = Page<NominationView>)))]
 async fn list_nominations(
     user: CurrentUser,
     State(state): State<AppState>,
-    ValidQuery(q): ValidQuery<NominationQuery>,
+    ValidQuery(filter): ValidQuery<NominationFilter>,
     ValidQuery(page): ValidQuery<PageQuery>,
 ) -> AppResult<Json<Page<NominationView>>> {
     let (limit, cursor) = page.params()?;
-    let filter = NominationFilter {
-        country: q.country,
-        status: q.status,
-        course: q.course,
-        offering: q.offering,
-        student: q.student,
-        priority: q.priority,
-    };
     Ok(Json(
         nominations::list(&state.db, &user, filter, limit, cursor.as_ref()).await?,
     ))

@@ -5,10 +5,7 @@ use axum::{
     extract::{Path, State},
     http::StatusCode,
 };
-use serde::Deserialize;
-use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
-use validator::Validate;
 
 use crate::{
     api::extract::{CurrentUser, Staff, ValidJson, ValidQuery},
@@ -17,7 +14,7 @@ use crate::{
     error::{AppResult, Problem},
     services::students::{
         self, NewStudent, NewTest, NewTraining, NewVetting, StudentDetail, StudentFilter,
-        StudentPatch, StudentView, VettingFilter,
+        StudentPatch, StudentView,
     },
 };
 
@@ -30,31 +27,16 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(add_vetting))
 }
 
-#[derive(Deserialize, Validate, IntoParams)]
-pub struct StudentQuery {
-    pub country: Option<String>,
-    /// Part of a given or family name.
-    pub q: Option<String>,
-    /// `pending`, `cleared`, `denied` (latest record) or `none`.
-    #[param(value_type = Option<String>)]
-    pub vetting: Option<VettingFilter>,
-}
-
 /// Students by family name; a liaison sees only their country's.
-#[utoipa::path(get, path = "/students", tag = "students", params(StudentQuery, PageQuery), security(("bearer" = [])),
+#[utoipa::path(get, path = "/students", tag = "students", params(StudentFilter, PageQuery), security(("bearer" = [])),
     responses((status = 200, body = Page<StudentView>)))]
 async fn list_students(
     user: CurrentUser,
     State(state): State<AppState>,
-    ValidQuery(q): ValidQuery<StudentQuery>,
+    ValidQuery(filter): ValidQuery<StudentFilter>,
     ValidQuery(page): ValidQuery<PageQuery>,
 ) -> AppResult<Json<Page<StudentView>>> {
     let (limit, cursor) = page.params()?;
-    let filter = StudentFilter {
-        country: q.country,
-        q: q.q,
-        vetting: q.vetting,
-    };
     Ok(Json(
         students::list(&state.db, &user, filter, limit, cursor.as_ref()).await?,
     ))

@@ -4,16 +4,12 @@ use axum::{
     extract::{Path, State},
     http::StatusCode,
 };
-use serde::Deserialize;
-use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
-use validator::Validate;
 
 use crate::{
     api::extract::{Admin, ValidJson, ValidQuery},
     app::AppState,
     db::pagination::{Page, PageQuery},
-    domain::role::Role,
     error::{AppResult, Problem},
     services::users::{self, NewUser, UserFilter, UserPatch, UserView},
 };
@@ -24,28 +20,16 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_user, update_user))
 }
 
-#[derive(Deserialize, Validate, IntoParams)]
-pub struct UserQuery {
-    pub role: Option<Role>,
-    pub country: Option<String>,
-    pub active: Option<bool>,
-}
-
 /// List users in id order.
-#[utoipa::path(get, path = "/users", tag = "users", params(UserQuery, PageQuery), security(("bearer" = [])),
+#[utoipa::path(get, path = "/users", tag = "users", params(UserFilter, PageQuery), security(("bearer" = [])),
     responses((status = 200, body = Page<UserView>), (status = 403, body = Problem)))]
 async fn list_users(
     Admin(_admin): Admin,
     State(state): State<AppState>,
-    ValidQuery(q): ValidQuery<UserQuery>,
+    ValidQuery(filter): ValidQuery<UserFilter>,
     ValidQuery(page): ValidQuery<PageQuery>,
 ) -> AppResult<Json<Page<UserView>>> {
     let (limit, cursor) = page.params()?;
-    let filter = UserFilter {
-        role: q.role,
-        country_code: q.country,
-        active: q.active,
-    };
     Ok(Json(
         users::list(&state.db, filter, limit, cursor.as_ref()).await?,
     ))

@@ -6,7 +6,7 @@ use sea_orm::{
     EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use crate::{
@@ -249,10 +249,11 @@ pub async fn get<C: ConnectionTrait>(db: &C, id: i32) -> AppResult<UserView> {
         .ok_or_else(|| AppError::not_found("User"))
 }
 
-#[derive(Debug, Default)]
+/// Filters of the user list, as its query string names them.
+#[derive(Debug, Default, Deserialize, Validate, IntoParams)]
 pub struct UserFilter {
     pub role: Option<Role>,
-    pub country_code: Option<String>,
+    pub country: Option<String>,
     pub active: Option<bool>,
 }
 
@@ -267,7 +268,7 @@ pub async fn list<C: ConnectionTrait>(
     if let Some(role) = filter.role {
         query = query.filter(user::Column::Role.eq(role.as_str()));
     }
-    if let Some(code) = filter.country_code {
+    if let Some(code) = filter.country {
         query = query.filter(user::Column::CountryCode.eq(code.to_ascii_uppercase()));
     }
     if let Some(active) = filter.active {

@@ -128,14 +128,17 @@ pub async fn get<C: ConnectionTrait>(
     detail(db, find_visible(db, caller, id).await?).await
 }
 
-/// Filters of the nomination list.
-#[derive(Debug, Default)]
+/// Filters of the nomination list, as its query string names them.
+#[derive(Debug, Default, Deserialize, Validate, IntoParams)]
 pub struct NominationFilter {
     pub country: Option<String>,
+    #[param(value_type = Option<String>)]
     pub status: Option<Status>,
+    /// MASL id of the course.
     pub course: Option<String>,
     pub offering: Option<i32>,
     pub student: Option<i32>,
+    #[param(value_type = Option<String>)]
     pub priority: Option<Priority>,
 }
 

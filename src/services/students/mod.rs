@@ -13,7 +13,7 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait, Func, LikeExpr},
 };
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use crate::{
@@ -260,11 +260,14 @@ pub enum VettingFilter {
     None,
 }
 
-#[derive(Debug, Default)]
+/// Filters of the student list, as its query string names them.
+#[derive(Debug, Default, Deserialize, Validate, IntoParams)]
 pub struct StudentFilter {
     pub country: Option<String>,
-    /// Matches given names or family name, case-insensitive.
+    /// Part of a given or family name, any case.
     pub q: Option<String>,
+    /// `pending`, `cleared`, `denied` (latest record) or `none`.
+    #[param(value_type = Option<String>)]
     pub vetting: Option<VettingFilter>,
 }
 
