@@ -106,6 +106,19 @@ impl CatalogPage {
     }
 }
 
+/// A CSV file, downloaded as `filename`.
+pub fn csv_attachment(filename: &str, csv: impl IntoResponse) -> Response {
+    let disposition = format!("attachment; filename=\"{filename}\"");
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        csv,
+    )
+        .into_response()
+}
+
 /// Connects to the database, applies migrations, sets up the mail transport
 /// and creates the bootstrap admin when configured and no user exists.
 pub async fn prepare(config: Config) -> anyhow::Result<AppState> {

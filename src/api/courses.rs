@@ -3,7 +3,7 @@
 use axum::{
     Json,
     extract::{DefaultBodyLimit, Path, RawQuery, State},
-    http::{HeaderMap, StatusCode, header},
+    http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
 };
 use serde::Deserialize;
@@ -13,6 +13,7 @@ use validator::Validate;
 
 use crate::{
     api::extract::{Admin, CsvBody, CurrentUser, ValidJson, ValidQuery},
+    app::csv_attachment,
     app::{AppState, CatalogPage},
     db::pagination::{Page, PageQuery},
     domain::{course::Category, masl::Agency},
@@ -148,14 +149,5 @@ async fn export_courses(
     State(state): State<AppState>,
 ) -> AppResult<impl IntoResponse> {
     let csv = catalog_csv::export(&state.db).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"courses.csv\"",
-            ),
-        ],
-        csv,
-    ))
+    Ok(csv_attachment("courses.csv", csv))
 }

@@ -15,6 +15,7 @@ use validator::Validate;
 use crate::{
     api::extract::{CurrentUser, Staff, ValidJson, ValidQuery},
     app::AppState,
+    app::csv_attachment,
     db::pagination::{Page, PageQuery},
     domain::fiscal_year::fiscal_year,
     error::{AppError, AppResult, Problem},
@@ -147,15 +148,7 @@ async fn funding_report(
         return Ok(Json(report).into_response());
     }
     let csv = funding_report::to_csv(&report)?;
-    let disposition = format!("attachment; filename=\"funding-fy{fy}.csv\"");
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        csv,
-    )
-        .into_response())
+    Ok(csv_attachment(&format!("funding-fy{fy}.csv"), csv))
 }
 
 /// Whether `Accept` names `text/csv` (with any parameters).

@@ -4,13 +4,14 @@
 use askama::Template;
 use axum::{
     extract::{Multipart, State, multipart::MultipartRejection},
-    http::{StatusCode, header},
+    http::StatusCode,
     response::{IntoResponse, Redirect},
 };
 
 use crate::web::error::render_form;
 use crate::{
     app::AppState,
+    app::csv_attachment,
     error::AppError,
     services::catalog_csv::{self, COLUMNS, MAX_IMPORT_BYTES},
     web::{
@@ -137,15 +138,5 @@ pub async fn import(
 /// `GET /courses/export`: every course, archived ones too, in the import format.
 pub async fn export(State(state): State<AppState>, _signed_in: SignedIn) -> PageResult {
     let csv = catalog_csv::export(&state.db).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"courses.csv\"",
-            ),
-        ],
-        csv,
-    )
-        .into_response())
+    Ok(csv_attachment("courses.csv", csv))
 }

@@ -6,7 +6,6 @@
 use askama::Template;
 use axum::{
     extract::{Query, State},
-    http::header,
     response::{IntoResponse, Redirect},
 };
 use chrono::NaiveDate;
@@ -16,6 +15,7 @@ use validator::Validate;
 use crate::web::error::render_form;
 use crate::{
     app::AppState,
+    app::csv_attachment,
     db::pagination::MAX_LIMIT,
     domain::money::Cents,
     domain::{
@@ -285,15 +285,7 @@ pub async fn report_csv(
     let today = state.clock.today();
     let report = funding_report::build(&state.db, &signed_in.user, fy, today).await?;
     let csv = funding_report::to_csv(&report)?;
-    let disposition = format!("attachment; filename=\"funding-fy{fy}.csv\"");
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        csv,
-    )
-        .into_response())
+    Ok(csv_attachment(&format!("funding-fy{fy}.csv"), csv))
 }
 
 /// A fiscal year posted by a form. An unreadable one is a field error (the

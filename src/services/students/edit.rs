@@ -148,6 +148,21 @@ pub(super) async fn record<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Audits a record added to `student` (`action`), commits, and answers the
+/// student with their records.
+async fn added(
+    txn: db::WriteTxn,
+    caller: &Actor,
+    action: &str,
+    student: StudentView,
+    added: Option<serde_json::Value>,
+) -> AppResult<StudentDetail> {
+    record(&txn, caller, action, student.id, None, added).await?;
+    let detail = detail_of(&txn, student).await?;
+    txn.commit().await?;
+    Ok(detail)
+}
+
 pub async fn add_test(
     db: &sea_orm::DatabaseConnection,
     caller: &Actor,
@@ -179,18 +194,15 @@ pub async fn add_test(
     }
     .insert(&txn)
     .await?;
-    record(
-        &txn,
+    let record = snapshot(&TestView::from(created));
+    added(
+        txn,
         caller,
         "student.test",
-        id,
-        None,
-        snapshot(&TestView::from(created)),
+        StudentView::from(student),
+        record,
     )
-    .await?;
-    let detail = detail_of(&txn, StudentView::from(student)).await?;
-    txn.commit().await?;
-    Ok(detail)
+    .await
 }
 
 /// Records prior training: a catalog course completed on a day not in the future.
@@ -219,18 +231,15 @@ pub async fn add_training(
     }
     .insert(&txn)
     .await?;
-    record(
-        &txn,
+    let record = snapshot(&TrainingView::from(created));
+    added(
+        txn,
         caller,
         "student.training",
-        id,
-        None,
-        snapshot(&TrainingView::from(created)),
+        StudentView::from(student),
+        record,
     )
-    .await?;
-    let detail = detail_of(&txn, StudentView::from(student)).await?;
-    txn.commit().await?;
-    Ok(detail)
+    .await
 }
 
 /// Records a vetting decision (program officers and admins); the latest
@@ -259,16 +268,6 @@ pub async fn add_vetting(
     model.vetting_status = Set(latest.map(|v| v.status));
     model.updated_at = Set(Utc::now());
     let view = StudentView::from(model.update(&txn).await?);
-    record(
-        &txn,
-        caller,
-        "student.vetting",
-        id,
-        None,
-        snapshot(&VettingView::from(created)),
-    )
-    .await?;
-    let detail = detail_of(&txn, view).await?;
-    txn.commit().await?;
-    Ok(detail)
+    let record = snapshot(&VettingView::from(created));
+    added(txn, caller, "student.vetting", view, record).await
 }
