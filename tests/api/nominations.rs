@@ -667,3 +667,55 @@ async fn the_demo_tells_the_seed_story_with_nominations_in_every_status() {
     let students = app.get(&liaison, "/api/v1/students").await;
     assert!(students.body["items"].as_array().unwrap().len() >= 5);
 }
+
+#[tokio::test]
+async fn a_stored_row_that_cannot_be_read_is_an_error_never_a_default() {
+    use sea_orm::ConnectionTrait;
+
+    let app = spawn_app().await;
+    let w = world(&app, 5).await;
+    let created = nominate(&app, &w.c.liaison_pk, w.student, w.offering, false).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let id = created.body["id"].as_i64().unwrap();
+    let path = format!("/api/v1/nominations/{id}");
+    let corruptions = [
+        ("checks", r#"'{"not": "a list of checks"}'"#),
+        ("status", "'misfiled'"),
+    ];
+    for (column, value) in corruptions {
+        assert_eq!(app.get(&w.c.officer, &path).await.status, StatusCode::OK);
+        app.state
+            .db
+            .execute_unprepared(&format!(
+                "UPDATE nominations SET {column} = {value} WHERE id = {id}"
+            ))
+            .await
+            .unwrap();
+        for path in [path.as_str(), "/api/v1/nominations"] {
+            let answer = app.get(&w.c.officer, path).await;
+            assert_eq!(
+                answer.status,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "{column} {path}: {}",
+                answer.body
+            );
+            assert_eq!(
+                answer.body["status"], 500,
+                "a problem document: {}",
+                answer.body
+            );
+        }
+        let repaired = if column == "checks" {
+            "'[]'"
+        } else {
+            "'draft'"
+        };
+        app.state
+            .db
+            .execute_unprepared(&format!(
+                "UPDATE nominations SET {column} = {repaired} WHERE id = {id}"
+            ))
+            .await
+            .unwrap();
+    }
+}
