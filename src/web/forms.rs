@@ -10,6 +10,7 @@ use validator::Validate;
 
 use crate::{
     error::{AppError, FieldErrors},
+    services::countries::CountryView,
     web::error::PageError,
 };
 
@@ -161,6 +162,19 @@ pub struct Choice {
 
 /// The choices of a select or checkbox group from `(value, label)` pairs,
 /// marking those whose value is in `selected`.
+/// Countries as choices labelled "Name (CODE)", after an empty first choice
+/// labelled `prompt`; `selected` is the chosen code.
+pub fn country_choices(countries: &[CountryView], prompt: &str, selected: &str) -> Vec<Choice> {
+    let names: Vec<(&str, String)> = countries
+        .iter()
+        .map(|c| (c.code.as_str(), format!("{} ({})", c.name, c.code)))
+        .collect();
+    choices(
+        std::iter::once(("", prompt)).chain(names.iter().map(|(c, n)| (*c, n.as_str()))),
+        &[selected],
+    )
+}
+
 pub fn choices<'a>(
     options: impl IntoIterator<Item = (&'a str, &'a str)>,
     selected: &[&str],

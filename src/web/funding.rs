@@ -31,7 +31,10 @@ use crate::{
     },
     web::{
         error::PageResult,
-        forms::{Choice, FormErrors, WebForm, add_error, choices, rename_fields, validate_into},
+        forms::{
+            Choice, FormErrors, WebForm, add_error, choices, country_choices, rename_fields,
+            validate_into,
+        },
         layout::Layout,
         session::{SignedIn, StaffSignedIn},
     },
@@ -220,17 +223,8 @@ async fn funding_page(
         year_list.iter().map(|y| (y.as_str(), y.as_str())),
         &[selected.as_str()],
     );
-    let names: Vec<(String, String)> = country_list
-        .iter()
-        .map(|c| (c.code.clone(), format!("{} ({})", c.name, c.code)))
-        .collect();
-    let country_choices = |selected: &str| {
-        choices(
-            std::iter::once(("", "Choose a country"))
-                .chain(names.iter().map(|(c, n)| (c.as_str(), n.as_str()))),
-            &[selected],
-        )
-    };
+    let country_options =
+        |selected: &str| country_choices(&country_list, "Choose a country", selected);
     let has_errors = !forms.allocation_errors.is_empty() || !forms.transfer_errors.is_empty();
     let page = FundingPage {
         layout: signed_in
@@ -245,12 +239,12 @@ async fn funding_page(
         chart_height: HEIGHT,
         chart_left: LEFT,
         is_staff: user.role.is_staff(),
-        allocation_countries: country_choices(&forms.allocation.country_code),
+        allocation_countries: country_options(&forms.allocation.country_code),
         allocation_programs: program_choices(&forms.allocation.program),
         allocation_form: forms.allocation,
         allocation_errors: forms.allocation_errors,
-        from_countries: country_choices(&forms.transfer.from_country),
-        to_countries: country_choices(&forms.transfer.to_country),
+        from_countries: country_options(&forms.transfer.from_country),
+        to_countries: country_options(&forms.transfer.to_country),
         transfer_programs: program_choices(&forms.transfer.transfer_program),
         transfer_form: forms.transfer,
         transfer_errors: forms.transfer_errors,

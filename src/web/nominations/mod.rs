@@ -40,7 +40,10 @@ use crate::{
     web::{
         error::{PageResult, render},
         format::{Tag, link_with_query, moment, optional, parse_date},
-        forms::{Choice, FormErrors, WebForm, add_error, choices, rename_fields, validate_into},
+        forms::{
+            Choice, FormErrors, WebForm, add_error, choices, country_choices, rename_fields,
+            validate_into,
+        },
         layout::Layout,
         session::{NominatorSignedIn, SignedIn, StaffSignedIn},
     },
@@ -190,15 +193,7 @@ pub async fn list(
         let list = countries::list(&state.db, &signed_in.user, None, MAX_LIMIT, None)
             .await?
             .items;
-        let names: Vec<(String, String)> = list
-            .into_iter()
-            .map(|c| (c.code.clone(), format!("{} ({})", c.name, c.code)))
-            .collect();
-        choices(
-            std::iter::once(("", "Every country"))
-                .chain(names.iter().map(|(c, n)| (c.as_str(), n.as_str()))),
-            &[query.country.as_str()],
-        )
+        country_choices(&list, "Every country", &query.country)
     } else {
         Vec::new()
     };

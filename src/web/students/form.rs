@@ -121,15 +121,7 @@ pub(super) async fn form_page(
         let list = countries::list(&state.db, &signed_in.user, None, MAX_LIMIT, None)
             .await?
             .items;
-        let names: Vec<(String, String)> = list
-            .into_iter()
-            .map(|c| (c.code.clone(), format!("{} ({})", c.name, c.code)))
-            .collect();
-        choices(
-            std::iter::once(("", "Choose a country"))
-                .chain(names.iter().map(|(c, n)| (c.as_str(), n.as_str()))),
-            &[form.country_code.as_str()],
-        )
+        country_choices(&list, "Choose a country", &form.country_code)
     } else {
         Vec::new()
     };

@@ -29,7 +29,7 @@ use crate::{
     web::{
         error::{PageResult, render},
         format::{Tag, link_with_query, optional, parse_date, parse_whole},
-        forms::{Choice, FormErrors, WebForm, add_error, choices, validate_into},
+        forms::{Choice, FormErrors, WebForm, add_error, choices, country_choices, validate_into},
         layout::Layout,
         session::{SignedIn, StaffSignedIn},
     },
