@@ -97,24 +97,21 @@ pub struct PageQuery {
 impl PageQuery {
     /// The checked limit and the decoded cursor; 422 naming the bad one.
     pub fn params(&self) -> AppResult<(u64, Option<Cursor>)> {
-        page_params(self.limit, self.cursor.as_deref())
+        let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
+        if !(1..=MAX_LIMIT).contains(&limit) {
+            return Err(AppError::field(
+                "limit",
+                format!("must be between 1 and {MAX_LIMIT}"),
+            ));
+        }
+        let cursor = self
+            .cursor
+            .as_deref()
+            .filter(|c| !c.is_empty())
+            .map(Cursor::decode)
+            .transpose()?;
+        Ok((limit, cursor))
     }
-}
-
-/// Checks `limit` and decodes `cursor` from a list's query string.
-pub fn page_params(limit: Option<u64>, cursor: Option<&str>) -> AppResult<(u64, Option<Cursor>)> {
-    let limit = limit.unwrap_or(DEFAULT_LIMIT);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(AppError::field(
-            "limit",
-            format!("must be between 1 and {MAX_LIMIT}"),
-        ));
-    }
-    let cursor = cursor
-        .filter(|c| !c.is_empty())
-        .map(Cursor::decode)
-        .transpose()?;
-    Ok((limit, cursor))
 }
 
 #[cfg(test)]
@@ -141,7 +138,13 @@ mod tests {
         ];
         for (input, expected) in cases {
             assert_eq!(
-                page_params(input, None).ok().map(|(l, _)| l),
+                PageQuery {
+                    limit: input,
+                    cursor: None,
+                }
+                .params()
+                .ok()
+                .map(|(l, _)| l),
                 expected,
                 "{input:?}"
             );

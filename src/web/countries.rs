@@ -7,7 +7,7 @@ use axum::{
     extract::{Path, Query, State},
     response::{IntoResponse, Redirect},
 };
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::web::error::render_form;
@@ -90,8 +90,8 @@ pub struct SuspensionRow {
 }
 
 impl SuspensionRow {
-    pub fn of(view: &SuspensionView) -> Self {
-        let today = Utc::now().date_naive();
+    /// `view` as the pages show it on `today` (the clock's day).
+    pub fn of(view: &SuspensionView, today: NaiveDate) -> Self {
         let coverage = if view.programs.iter().any(|p| p == "ALL") {
             if view.exempt_programs.is_empty() {
                 "All programs".to_owned()
@@ -151,7 +151,7 @@ pub struct CountryStatus {
 }
 
 impl CountryStatus {
-    pub fn of(detail: &CountryDetail) -> Self {
+    pub fn of(detail: &CountryDetail, today: NaiveDate) -> Self {
         Self {
             programs: detail
                 .status
@@ -165,9 +165,13 @@ impl CountryStatus {
                 .suspensions
                 .iter()
                 .filter(|s| s.in_effect)
-                .map(SuspensionRow::of)
+                .map(|s| SuspensionRow::of(s, today))
                 .collect(),
-            timeline: detail.suspensions.iter().map(SuspensionRow::of).collect(),
+            timeline: detail
+                .suspensions
+                .iter()
+                .map(|s| SuspensionRow::of(s, today))
+                .collect(),
         }
     }
 }
@@ -189,8 +193,9 @@ pub async fn show(
     signed_in: SignedIn,
     Path(code): Path<String>,
 ) -> PageResult {
-    let detail = countries::detail(&state.db, &signed_in.user, &code, state.clock.today()).await?;
-    let status = CountryStatus::of(&detail);
+    let today = state.clock.today();
+    let detail = countries::detail(&state.db, &signed_in.user, &code, today).await?;
+    let status = CountryStatus::of(&detail, today);
     Ok(render(&CountryPage {
         layout: signed_in.layout(&state, &detail.country.name).await?,
         row: detail.country.into(),

@@ -72,8 +72,9 @@ pub async fn show(State(state): State<AppState>, signed_in: SignedIn) -> PageRes
     let user = &signed_in.user;
     let liaison = match user.country_scope() {
         Some(code) => {
-            let detail = countries::detail(&state.db, user, code, state.clock.today()).await?;
-            let fy = fiscal_year(state.clock.today());
+            let today = state.clock.today();
+            let detail = countries::detail(&state.db, user, code, today).await?;
+            let fy = fiscal_year(today);
             let funding = allocations::list(
                 &state.db,
                 user,
@@ -117,7 +118,7 @@ pub async fn show(State(state): State<AppState>, signed_in: SignedIn) -> PageRes
             }
             groups.retain(|g| !g.rows.is_empty());
             Some(LiaisonOverview {
-                status: CountryStatus::of(&detail),
+                status: CountryStatus::of(&detail, today),
                 travel: Cents(detail.country.travel_estimate_cents).to_string(),
                 country: detail.country,
                 fiscal_year: fy,

@@ -275,8 +275,8 @@ pub async fn report_csv(
     signed_in: SignedIn,
     Query(query): Query<FundingQuery>,
 ) -> PageResult {
-    let fy = chosen_year(&query, state.clock.today())?;
     let today = state.clock.today();
+    let fy = chosen_year(&query, today)?;
     let report = funding_report::build(&state.db, &signed_in.user, fy, today).await?;
     let csv = funding_report::to_csv(&report)?;
     Ok(csv_attachment(&format!("funding-fy{fy}.csv"), csv))

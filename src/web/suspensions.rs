@@ -162,7 +162,7 @@ pub async fn impose(
     }
     match suspensions::impose(&state, &officer.user, &country.code, new).await {
         Ok(imposed) => {
-            let row = SuspensionRow::of(&imposed);
+            let row = SuspensionRow::of(&imposed, state.clock.today());
             officer
                 .flash(
                     &state,
@@ -208,11 +208,12 @@ async fn suspension_of(
     country: &CountryView,
     id: i32,
 ) -> Result<SuspensionRow, AppError> {
+    let today = state.clock.today();
     suspensions::history(&state.db, &country.code)
         .await?
         .iter()
         .find(|s| s.row.id == id)
-        .map(|s| SuspensionRow::of(&s.view(state.clock.today())))
+        .map(|s| SuspensionRow::of(&s.view(today), today))
         .ok_or_else(|| AppError::not_found("Suspension"))
 }
 
@@ -276,7 +277,7 @@ pub async fn lift(
     }
     match suspensions::lift(&state, &officer.user, &country.code, id, request).await {
         Ok(lifted) => {
-            let row = SuspensionRow::of(&lifted);
+            let row = SuspensionRow::of(&lifted, state.clock.today());
             officer
                 .flash(
                     &state,
