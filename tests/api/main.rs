@@ -14,6 +14,7 @@ mod mail;
 mod nominations;
 mod ops;
 mod smtp;
+mod student_duties;
 mod students;
 mod suspensions;
 mod users;
