@@ -6,7 +6,7 @@
 //! [`session::StaffSignedIn`], [`session::NominatorSignedIn`],
 //! [`session::AdminSignedIn`]) and a view struct holding a [`layout::Layout`]
 //! (built with `SignedIn::layout`), with a template under `templates/pages/`
-//! that extends `base.html`; route it in [`pages`]; and list it in
+//! that extends `base.html`; route it in `pages`; and list it in
 //! [`layout::nav_items`] for the roles that may open it. Forms post
 //! `csrf_token` (`layout.csrf_token`) and re-render with [`forms::FormErrors`].
 use axum::{
