@@ -131,7 +131,7 @@ pub async fn seed(state: &Context) -> AppResult<bool> {
         country: None,
     };
     funding::seed(state, &admin, today).await?;
-    let students = people::seed_students(state, &officer, today).await?;
+    let students = people::seed_students(state, &admin, &officer, today).await?;
     people::seed_pakistan_history(state, &officer).await?;
     nominations::seed(state, &admin, &students, today).await?;
     Ok(true)

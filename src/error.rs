@@ -29,6 +29,7 @@ pub enum ConflictCode {
     InvalidTransition,
     Duplicate,
     Frozen,
+    HasActiveNominations,
 }
 
 impl ConflictCode {
@@ -41,6 +42,7 @@ impl ConflictCode {
             Self::InvalidTransition => "invalid_transition",
             Self::Duplicate => "duplicate",
             Self::Frozen => "frozen",
+            Self::HasActiveNominations => "has_active_nominations",
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Students and their records. Liaisons work on their own country's
-//! students; officers and admins on all. Vetting is for staff only.
+//! students, admins on all; program officers read every student and record
+//! vetting only (separation of duties, SPEC §8).
 use axum::{
     Json,
     extract::{Path, State},
@@ -8,15 +9,22 @@ use axum::{
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
-    api::extract::{CurrentUser, Staff, ValidJson, ValidQuery},
+    api::extract::{CurrentUser, Staff, ValidJson, ValidQuery, gated},
     app::AppState,
     db::pagination::{Page, PageQuery},
-    error::{AppResult, Problem},
+    error::{AppError, AppResult, Problem},
     services::students::{
         self, NewStudent, NewTest, NewTraining, NewVetting, StudentDetail, StudentFilter,
         StudentPatch, StudentView,
     },
 };
+
+gated!(
+    /// Who keeps students, their tests and training: a liaison or an admin
+    /// (`Role::may_keep_student_records`).
+    RecordKeeper(CurrentUser): AppError,
+    |user| user.role.may_keep_student_records()
+);
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -42,11 +50,12 @@ async fn list_students(
     ))
 }
 
-/// Register a student (a liaison: of their own country).
+/// Register a student (a liaison: of their own country; or an admin).
 #[utoipa::path(post, path = "/students", tag = "students", request_body = NewStudent, security(("bearer" = [])),
-    responses((status = 201, body = StudentDetail), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = StudentDetail), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 422, body = Problem)))]
 async fn create_student(
-    user: CurrentUser,
+    RecordKeeper(user): RecordKeeper,
     State(state): State<AppState>,
     ValidJson(body): ValidJson<NewStudent>,
 ) -> AppResult<(StatusCode, Json<StudentDetail>)> {
@@ -67,12 +76,14 @@ async fn get_student(
     Ok(Json(students::get(&state.db, &user, id).await?))
 }
 
-/// Update a student; a liaison cannot move one to another country.
+/// Update a student; a liaison cannot move one to another country, and
+/// nobody while the student has an active nomination (409).
 #[utoipa::path(patch, path = "/students/{id}", tag = "students", params(("id" = i32, Path)), request_body = StudentPatch,
     security(("bearer" = [])),
-    responses((status = 200, body = StudentDetail), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = StudentDetail), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn update_student(
-    user: CurrentUser,
+    RecordKeeper(user): RecordKeeper,
     State(state): State<AppState>,
     Path(id): Path<i32>,
     ValidJson(body): ValidJson<StudentPatch>,
@@ -84,9 +95,10 @@ async fn update_student(
 /// `{"kind":"OPI","listening":"2+","speaking":"2","taken_on":…}`.
 #[utoipa::path(post, path = "/students/{id}/tests", tag = "students", params(("id" = i32, Path)), request_body = NewTest,
     security(("bearer" = [])),
-    responses((status = 201, body = StudentDetail), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = StudentDetail), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 422, body = Problem)))]
 async fn add_test(
-    user: CurrentUser,
+    RecordKeeper(user): RecordKeeper,
     State(state): State<AppState>,
     Path(id): Path<i32>,
     ValidJson(body): ValidJson<NewTest>,
@@ -100,9 +112,10 @@ async fn add_test(
 /// Record prior training: a catalog course completed before.
 #[utoipa::path(post, path = "/students/{id}/training", tag = "students", params(("id" = i32, Path)), request_body = NewTraining,
     security(("bearer" = [])),
-    responses((status = 201, body = StudentDetail), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = StudentDetail), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 422, body = Problem)))]
 async fn add_training(
-    user: CurrentUser,
+    RecordKeeper(user): RecordKeeper,
     State(state): State<AppState>,
     Path(id): Path<i32>,
     ValidJson(body): ValidJson<NewTraining>,

@@ -202,10 +202,11 @@ pub const STUDENTS: &[DemoStudent] = &[
     },
 ];
 
-/// Registers the demo students with their records; returns their ids in
-/// the order of [`STUDENTS`].
+/// Registers the demo students with their records (entered by `keeper`,
+/// vetted by `officer`); returns their ids in the order of [`STUDENTS`].
 pub async fn seed_students(
     state: &Context,
+    keeper: &Actor,
     officer: &Actor,
     today: NaiveDate,
 ) -> AppResult<Vec<i32>> {
@@ -213,7 +214,7 @@ pub async fn seed_students(
     for s in STUDENTS {
         let detail = students::create(
             &state.db,
-            officer,
+            keeper,
             NewStudent {
                 country_code: s.country.into(),
                 given_names: s.given_names.into(),
@@ -235,7 +236,7 @@ pub async fn seed_students(
                 speaking: None,
                 taken_on: today - Days::new(age),
             };
-            students::add_test(&state.db, officer, id, test).await?;
+            students::add_test(&state.db, keeper, id, test).await?;
         }
         if let Some((listening, speaking)) = s.opi {
             let test = NewTest {
@@ -245,13 +246,13 @@ pub async fn seed_students(
                 speaking: Some(speaking.into()),
                 taken_on: today - Days::new(30),
             };
-            students::add_test(&state.db, officer, id, test).await?;
+            students::add_test(&state.db, keeper, id, test).await?;
         }
         for (years, masl) in s.training.iter().enumerate() {
             let completed_on = today - Days::new(365 * (years as u64 + 1));
             students::add_training(
                 &state.db,
-                officer,
+                keeper,
                 id,
                 NewTraining {
                     masl_id: (*masl).into(),

@@ -21,6 +21,14 @@ impl Role {
         matches!(self, Role::CountryLiaison | Role::Admin)
     }
 
+    /// Who may enter and change students, their English test results and
+    /// prior training (SPEC §8, separation of duties): the student's country
+    /// liaison, or an admin correcting data; never a program officer, who
+    /// reads them and records vetting only.
+    pub fn may_keep_student_records(self) -> bool {
+        matches!(self, Role::CountryLiaison | Role::Admin)
+    }
+
     /// A liaison belongs to exactly one country; the other roles to none.
     pub fn needs_country(self) -> bool {
         self == Role::CountryLiaison
@@ -61,14 +69,15 @@ mod tests {
     #[test]
     fn staff_and_country_rules() {
         let cases = [
-            (Role::Admin, true, false, true),
-            (Role::ProgramOfficer, true, false, false),
-            (Role::CountryLiaison, false, true, true),
+            (Role::Admin, true, false, true, true),
+            (Role::ProgramOfficer, true, false, false, false),
+            (Role::CountryLiaison, false, true, true, true),
         ];
-        for (role, staff, needs_country, nominates) in cases {
+        for (role, staff, needs_country, nominates, keeps_records) in cases {
             assert_eq!(role.is_staff(), staff, "{role}");
             assert_eq!(role.needs_country(), needs_country, "{role}");
             assert_eq!(role.may_nominate(), nominates, "{role}");
+            assert_eq!(role.may_keep_student_records(), keeps_records, "{role}");
         }
     }
 

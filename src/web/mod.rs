@@ -6,14 +6,15 @@
 //! [`session::StaffSignedIn`], [`session::NominatorSignedIn`],
 //! [`session::AdminSignedIn`]) and a view struct holding a [`layout::Layout`]
 //! (built with `SignedIn::layout`), with a template under `templates/pages/`
-//! that extends `base.html`; route it below; and list it in
+//! that extends `base.html`; route it in `pages`; and list it in
 //! [`layout::nav_items`] for the roles that may open it. Forms post
 //! `csrf_token` (`layout.csrf_token`) and re-render with [`forms::FormErrors`].
 use axum::{
     Router,
     extract::DefaultBodyLimit,
+    handler::Handler,
     middleware,
-    routing::{get, post},
+    routing::{self, MethodRouter},
 };
 use tower_http::catch_panic::CatchPanicLayer;
 
@@ -38,84 +39,140 @@ pub mod students;
 pub mod suspensions;
 pub mod users;
 
-/// Every page route. Pages run behind the session layer (which also checks
-/// the CSRF token of every POST); the stylesheet does not need a session.
-pub fn router(state: AppState) -> Router<AppState> {
-    let pages = Router::new()
-        .route("/", get(dashboard::show))
-        .route("/login", get(auth::login_form).post(auth::login))
-        .route("/logout", post(auth::logout))
-        .route("/users", get(users::list).post(users::create))
-        .route("/users/new", get(users::new_form))
-        .route("/users/{id}/active", post(users::set_active))
-        .route(
-            "/users/{id}/password",
-            get(users::password_form).post(users::reset_password),
-        )
-        .route("/countries", get(countries::list).post(countries::create))
-        .route("/countries/new", get(countries::new_form))
-        .route(
-            "/countries/{code}",
-            get(countries::show).post(countries::update),
-        )
-        .route("/countries/{code}/edit", get(countries::edit_form))
-        .route("/countries/{code}/suspensions", post(suspensions::impose))
-        .route(
+/// A route the web router serves: one method on one path template.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PageRoute {
+    pub method: &'static str,
+    pub path: &'static str,
+}
+
+/// A router being built that writes down each route it is given, so the
+/// served routes can be listed ([`routes`]); axum itself can't list them.
+struct Pages {
+    router: Router<AppState>,
+    table: Vec<PageRoute>,
+}
+
+impl Pages {
+    fn new() -> Self {
+        Self {
+            router: Router::new(),
+            table: Vec::new(),
+        }
+    }
+
+    fn get<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, handler: H) -> Self {
+        self.route("GET", path, routing::get(handler))
+    }
+
+    fn post<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, handler: H) -> Self {
+        self.route("POST", path, routing::post(handler))
+    }
+
+    fn route(
+        mut self,
+        method: &'static str,
+        path: &'static str,
+        to: MethodRouter<AppState>,
+    ) -> Self {
+        self.router = self.router.route(path, to);
+        self.table.push(PageRoute { method, path });
+        self
+    }
+}
+
+/// The pages, behind the session layer (which gives every POST the CSRF
+/// token its form must carry).
+fn pages() -> Pages {
+    Pages::new()
+        .get("/", dashboard::show)
+        .get("/login", auth::login_form)
+        .post("/login", auth::login)
+        .post("/logout", auth::logout)
+        .get("/users", users::list)
+        .post("/users", users::create)
+        .get("/users/new", users::new_form)
+        .post("/users/{id}/active", users::set_active)
+        .get("/users/{id}/password", users::password_form)
+        .post("/users/{id}/password", users::reset_password)
+        .get("/countries", countries::list)
+        .post("/countries", countries::create)
+        .get("/countries/new", countries::new_form)
+        .get("/countries/{code}", countries::show)
+        .post("/countries/{code}", countries::update)
+        .get("/countries/{code}/edit", countries::edit_form)
+        .post("/countries/{code}/suspensions", suspensions::impose)
+        .get(
             "/countries/{code}/suspensions/new",
-            get(suspensions::impose_form),
+            suspensions::impose_form,
         )
-        .route(
+        .get(
             "/countries/{code}/suspensions/{id}/lift",
-            get(suspensions::lift_form).post(suspensions::lift),
+            suspensions::lift_form,
         )
-        .route("/courses", get(courses::list).post(courses::create))
-        .route("/courses/new", get(courses::new_form))
-        .route(
+        .post("/countries/{code}/suspensions/{id}/lift", suspensions::lift)
+        .get("/courses", courses::list)
+        .post("/courses", courses::create)
+        .get("/courses/new", courses::new_form)
+        .get("/courses/import", catalog_csv::import_form)
+        .post(
             "/courses/import",
-            get(catalog_csv::import_form)
-                .post(catalog_csv::import)
-                .layer(DefaultBodyLimit::max(
-                    MAX_IMPORT_BYTES + session::MULTIPART_ENVELOPE_BYTES,
-                )),
+            catalog_csv::import.layer(DefaultBodyLimit::max(
+                MAX_IMPORT_BYTES + session::MULTIPART_ENVELOPE_BYTES,
+            )),
         )
-        .route("/courses/export", get(catalog_csv::export))
-        .route(
-            "/courses/{masl_id}",
-            get(courses::show).post(courses::update),
-        )
-        .route("/courses/{masl_id}/edit", get(courses::edit_form))
-        .route("/courses/{masl_id}/offerings", post(offerings::create))
-        .route("/courses/{masl_id}/offerings/new", get(offerings::new_form))
-        .route("/offerings/{id}", post(offerings::update))
-        .route("/offerings/{id}/edit", get(offerings::edit_form))
-        .route("/students", get(students::list).post(students::create))
-        .route("/students/new", get(students::new_form))
-        .route("/students/{id}", get(students::show).post(students::update))
-        .route("/students/{id}/edit", get(students::edit_form))
-        .route("/students/{id}/tests", post(students::add_test))
-        .route("/students/{id}/vetting", post(students::add_vetting))
-        .route(
-            "/nominations",
-            get(nominations::list).post(nominations::create),
-        )
-        .route("/nominations/new", get(nominations::new_form))
-        .route("/nominations/{id}", get(nominations::show))
-        .route("/nominations/{id}/submit", post(nominations::submit))
-        .route("/nominations/{id}/approve", post(nominations::approve))
-        .route("/nominations/{id}/reject", post(nominations::reject))
-        .route("/nominations/{id}/waitlist", post(nominations::waitlist))
-        .route("/nominations/{id}/withdraw", post(nominations::withdraw))
-        .route("/nominations/{id}/complete", post(nominations::complete))
-        .route("/nominations/{id}/waivers", post(nominations::waive))
-        .route("/funding", get(funding::show))
-        .route("/funding/report.csv", get(funding::report_csv))
-        .route("/funding/allocations", post(funding::set_allocation))
-        .route("/funding/transfers", post(funding::transfer))
-        .route("/outbox", get(outbox::list))
-        .route("/outbox/{id}/retry", post(outbox::retry))
+        .get("/courses/export", catalog_csv::export)
+        .get("/courses/{masl_id}", courses::show)
+        .post("/courses/{masl_id}", courses::update)
+        .get("/courses/{masl_id}/edit", courses::edit_form)
+        .post("/courses/{masl_id}/offerings", offerings::create)
+        .get("/courses/{masl_id}/offerings/new", offerings::new_form)
+        .post("/offerings/{id}", offerings::update)
+        .get("/offerings/{id}/edit", offerings::edit_form)
+        .get("/students", students::list)
+        .post("/students", students::create)
+        .get("/students/new", students::new_form)
+        .get("/students/{id}", students::show)
+        .post("/students/{id}", students::update)
+        .get("/students/{id}/edit", students::edit_form)
+        .post("/students/{id}/tests", students::add_test)
+        .post("/students/{id}/vetting", students::add_vetting)
+        .get("/nominations", nominations::list)
+        .post("/nominations", nominations::create)
+        .get("/nominations/new", nominations::new_form)
+        .get("/nominations/{id}", nominations::show)
+        .post("/nominations/{id}/submit", nominations::submit)
+        .post("/nominations/{id}/approve", nominations::approve)
+        .post("/nominations/{id}/reject", nominations::reject)
+        .post("/nominations/{id}/waitlist", nominations::waitlist)
+        .post("/nominations/{id}/withdraw", nominations::withdraw)
+        .post("/nominations/{id}/complete", nominations::complete)
+        .post("/nominations/{id}/waivers", nominations::waive)
+        .get("/funding", funding::show)
+        .get("/funding/report.csv", funding::report_csv)
+        .post("/funding/allocations", funding::set_allocation)
+        .post("/funding/transfers", funding::transfer)
+        .get("/outbox", outbox::list)
+        .post("/outbox/{id}/retry", outbox::retry)
+}
+
+/// What needs no session: the stylesheet.
+fn assets() -> Pages {
+    Pages::new().get("/static/app.css", assets::stylesheet)
+}
+
+/// Every route the web router serves, pages and assets.
+pub fn routes() -> Vec<PageRoute> {
+    let mut table = pages().table;
+    table.extend(assets().table);
+    table
+}
+
+/// Every page route, and the stylesheet.
+pub fn router(state: AppState) -> Router<AppState> {
+    let pages = pages()
+        .router
         .layer(middleware::from_fn_with_state(state, session::load))
         .layer(CatchPanicLayer::custom(error::panic_page));
-    Router::new()
-        .route("/static/app.css", get(assets::stylesheet))
-        .merge(pages)
+    assets().router.merge(pages)
 }

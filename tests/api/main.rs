@@ -1,6 +1,7 @@
 //! Black-box tests through HTTP, one module per capability.
 mod approvals;
 mod auth;
+mod authz;
 mod caching;
 mod catalog;
 #[path = "../common/mod.rs"]
@@ -15,6 +16,11 @@ mod mail;
 mod nominations;
 mod ops;
 mod smtp;
+mod student_duties;
 mod students;
 mod suspensions;
 mod users;
+// The pages' HTTP client, for the pages of the authorization matrix.
+#[allow(dead_code)]
+#[path = "../browser/web_client.rs"]
+mod web_client;

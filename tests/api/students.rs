@@ -109,10 +109,10 @@ async fn other_countries_students_are_invisible_to_a_liaison() {
     assert_eq!(all.body["items"].as_array().unwrap().len(), 2);
     let jo = app.get(&c.officer, "/api/v1/students?country=JO").await;
     assert_eq!(jo.body["items"][0]["family_name"], "Haddad");
-    // Staff may move a student between countries.
+    // An admin may move a student between countries.
     let staff_move = app
         .patch(
-            &c.officer,
+            &c.admin,
             &format!("/api/v1/students/{pk_student}"),
             json!({"country_code": "JO"}),
         )
@@ -157,7 +157,7 @@ async fn student_validation_names_each_field() {
         );
     }
     let unknown_country = app
-        .post(&c.officer, "/api/v1/students", student_body("KE", "Otieno"))
+        .post(&c.admin, "/api/v1/students", student_body("KE", "Otieno"))
         .await;
     assert_eq!(unknown_country.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(!unknown_country.field_errors("country_code").is_empty());

@@ -103,6 +103,10 @@ async fn a_liaison_registers_a_student_and_records_a_test() {
         details.contains("PK") && details.contains("Major (O-4)") && details.contains("NOT VETTED"),
         "{details}"
     );
+    // The liaison keeps the student's records: the edit link and the test form.
+    let path = browser.path().await;
+    browser.find(&format!("a[href='{path}/edit']")).await;
+    browser.find("form[action$='/tests']").await;
     // Vetting is for program officers.
     assert!(
         browser
@@ -264,7 +268,7 @@ async fn a_liaison_opening_another_countrys_student_gets_the_not_found_page() {
 }
 
 #[tokio::test]
-async fn an_officer_records_vetting_and_edits_a_student_of_any_country() {
+async fn an_officer_records_vetting_and_keeps_no_other_record() {
     let app = spawn_app().await;
     let admin = app.admin().await;
     app.country(&admin, "JO", "Jordan").await;
@@ -281,8 +285,12 @@ async fn an_officer_records_vetting_and_edits_a_student_of_any_country() {
         .await;
     browser.goto("/students?vetting=none").await;
     browser.expect_heading("Students").await;
+    assert!(absent(&browser, "a[href='/students/new']").await);
     browser.click(&format!("a[href='/students/{id}']")).await;
     browser.expect_heading("Sami Haddad").await;
+    // Students, tests and training are the liaison's (SPEC §8): no form for them.
+    assert!(absent(&browser, "a[href$='/edit']").await);
+    assert!(absent(&browser, "form[action$='/tests']").await);
 
     browser.fill("#case_reference", "INV-2026-0042").await;
     browser.fill("#decided_on", "2026-01-10").await;
@@ -314,14 +322,125 @@ async fn an_officer_records_vetting_and_edits_a_student_of_any_country() {
             .await
             .contains("No student matches this search.")
     );
+    for path in [format!("/students/{id}/edit"), "/students/new".to_owned()] {
+        browser.goto(&path).await;
+        browser
+            .expect_heading("You do not have permission to see this page")
+            .await;
+    }
+    browser.close().await;
 
+    // Forms posted anyway are refused, and change nothing.
+    let mut officer = WebClient::new(&app);
+    officer.sign_in("officer@test.example", PASSWORD).await;
+    officer.get(&format!("/students/{id}")).await;
+    let posts: [(String, &[(&str, &str)]); 3] = [
+        (
+            format!("/students/{id}/tests"),
+            &[
+                ("kind", "ECL"),
+                ("score", "100"),
+                ("taken_on", "2026-01-15"),
+            ],
+        ),
+        (
+            format!("/students/{id}"),
+            &[
+                ("country_code", "JO"),
+                ("given_names", "Changed"),
+                ("family_name", "Haddad"),
+                ("date_of_birth", "1988-03-14"),
+                ("rank", "Captain"),
+                ("grade", "O-3"),
+                ("service", "navy"),
+            ],
+        ),
+        (
+            "/students".to_owned(),
+            &[
+                ("country_code", "JO"),
+                ("given_names", "New"),
+                ("family_name", "Student"),
+                ("date_of_birth", "1988-03-14"),
+                ("rank", "Captain"),
+                ("grade", "O-3"),
+                ("service", "navy"),
+            ],
+        ),
+    ];
+    for (path, fields) in posts {
+        let page = officer.post_with_token(&path, fields).await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    let answer = app
+        .call(Method::GET, "/api/v1/students", Some(&admin), None)
+        .await;
+    let items = answer.body["items"].as_array().expect("items").clone();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["given_names"], "Sami");
+    let answer = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/students/{id}"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(answer.body["tests"], json!([]));
+}
+
+#[tokio::test]
+async fn the_edit_form_refuses_to_move_a_student_with_an_active_nomination() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    app.country(&admin, "PK", "Pakistan").await;
+    app.country(&admin, "JO", "Jordan").await;
+    let id = student(&app, &admin, "JO", "Haddad").await;
+    app.course(&admin, "B100001", &[]).await;
+    let offering = app
+        .offering(&admin, "B100001", "2099-01-05", "2099-01-30", 5)
+        .await;
+    let draft = app
+        .post(
+            &admin,
+            "/api/v1/nominations",
+            json!({"student_id": id, "offering_id": offering["id"]}),
+        )
+        .await;
+    assert_eq!(draft.status, StatusCode::CREATED, "{}", draft.body);
+
+    let browser = Browser::open(&app).await;
+    browser
+        .sign_in(
+            crate::common::ADMIN_EMAIL,
+            PASSWORD,
+            "Welcome, Administrator",
+        )
+        .await;
     browser.goto(&format!("/students/{id}/edit")).await;
     browser.expect_heading("Edit Sami Haddad").await;
-    assert_eq!(browser.value("#country_code").await, "JO");
+    browser.select("#country_code", "PK").await;
     browser.fill("#rank", "Major").await;
-    browser.select("#grade", "O-4").await;
     browser.click("main form button[type=submit]").await;
-    browser.expect_heading("Sami Haddad").await;
-    assert!(browser.text("dl").await.contains("Major (O-4)"));
+    browser.expect_heading("Edit Sami Haddad").await;
+    let problem = browser.text(".error-summary li").await;
+    assert!(problem.contains("active nomination"), "{problem}");
+    // What was chosen is kept, and nothing is stored.
+    assert_eq!(browser.value("#country_code").await, "PK");
+    browser.goto(&format!("/students/{id}")).await;
+    let details = browser.text("dl").await;
+    assert!(
+        details.contains("JO") && details.contains("Captain (O-3)"),
+        "{details}"
+    );
     browser.close().await;
+}
+
+/// Whether the page has no element matching `css`.
+async fn absent(browser: &Browser, css: &str) -> bool {
+    browser
+        .client
+        .find(fantoccini::Locator::Css(css))
+        .await
+        .is_err()
 }

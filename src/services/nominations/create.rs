@@ -1,4 +1,6 @@
 //! Creating nominations (with an idempotency key) and previewing their checks.
+use sea_orm::sea_query::LockType;
+
 use super::*;
 
 /// Creates a nomination (a liaison for their country's students, or an
@@ -100,7 +102,7 @@ pub async fn create_in(
     new: NewNomination,
 ) -> AppResult<nomination::Model> {
     let today = state.clock.today();
-    let student = students::find_visible(txn, caller, new.student_id).await?;
+    let student = students::lock_visible(txn, caller, new.student_id, LockType::Share).await?;
     let offering = offering::Entity::find_by_id(new.offering_id)
         .one(txn)
         .await?

@@ -126,7 +126,7 @@ pub(super) async fn completed_training<C: ConnectionTrait>(
 }
 
 /// The names of the active statuses, for queries.
-pub(super) fn active_statuses() -> impl Iterator<Item = &'static str> {
+pub fn active_statuses() -> impl Iterator<Item = &'static str> {
     Status::ALL
         .into_iter()
         .filter(|s| s.is_active())

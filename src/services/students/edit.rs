@@ -7,11 +7,60 @@ pub async fn find_visible<C: ConnectionTrait>(
     caller: &Actor,
     id: i32,
 ) -> AppResult<student::Model> {
-    student::Entity::find_by_id(id)
-        .one(db)
-        .await?
+    visible(caller, student::Entity::find_by_id(id).one(db).await?)
+}
+
+/// [`find_visible`], locking the student's row until the transaction ends
+/// (PostgreSQL; an SQLite write transaction holds the whole file already):
+/// `LockType::Update` to change the student, `LockType::Share` to attach a
+/// nomination to them. A nomination is thus created either before a move to
+/// another country (which then sees it) or after (and takes the new country).
+pub async fn lock_visible<C: ConnectionTrait>(
+    db: &C,
+    caller: &Actor,
+    id: i32,
+    lock: LockType,
+) -> AppResult<student::Model> {
+    visible(
+        caller,
+        student::Entity::find_by_id(id).lock(lock).one(db).await?,
+    )
+}
+
+fn visible(caller: &Actor, found: Option<student::Model>) -> AppResult<student::Model> {
+    found
         .filter(|s| caller.sees_country(&s.country_code))
         .ok_or_else(|| AppError::not_found("Student"))
+}
+
+/// Students, their English tests and prior training are kept by their
+/// country's liaison or an admin; a program officer only reads them (SPEC §8).
+fn keeps_records(caller: &Actor) -> AppResult<()> {
+    if caller.role.may_keep_student_records() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Refuses to move a student to another country while a nomination of theirs
+/// is active: it would stay behind with the old country (SPEC §8). Run with
+/// the student's row locked (see [`lock_visible`]).
+async fn ensure_no_active_nominations<C: ConnectionTrait>(db: &C, id: i32) -> AppResult<()> {
+    let active = nomination::Entity::find()
+        .filter(nomination::Column::StudentId.eq(id))
+        .filter(nomination::Column::Status.is_in(nominations::active_statuses()))
+        .count(db)
+        .await?;
+    if active == 0 {
+        return Ok(());
+    }
+    Err(AppError::conflict(
+        ConflictCode::HasActiveNominations,
+        format!(
+            "The student has {active} active nomination(s); withdraw or finish them before moving the student to another country."
+        ),
+    ))
 }
 
 /// The country a student may be put in by the caller: one they see and that
@@ -40,6 +89,7 @@ pub async fn create(
     caller: &Actor,
     new: NewStudent,
 ) -> AppResult<StudentDetail> {
+    keeps_records(caller)?;
     check_date_of_birth(new.date_of_birth, Utc::now().date_naive())
         .map_err(|e| AppError::field("date_of_birth", e))?;
     let txn = db::write_txn(db).await?;
@@ -82,16 +132,26 @@ pub async fn update(
     id: i32,
     patch: StudentPatch,
 ) -> AppResult<StudentDetail> {
+    keeps_records(caller)?;
     if let Some(dob) = patch.date_of_birth {
         check_date_of_birth(dob, Utc::now().date_naive())
             .map_err(|e| AppError::field("date_of_birth", e))?;
     }
     let txn = db::write_txn(db).await?;
-    let existing = find_visible(&txn, caller, id).await?;
+    let existing = lock_visible(&txn, caller, id, LockType::Update).await?;
     let before = StudentView::from(existing.clone());
+    let country = match patch.country_code {
+        Some(code) => Some(target_country(&txn, caller, &code).await?),
+        None => None,
+    };
+    if let Some(code) = &country
+        && *code != before.country_code
+    {
+        ensure_no_active_nominations(&txn, id).await?;
+    }
     let mut model: student::ActiveModel = existing.into();
-    if let Some(code) = patch.country_code {
-        model.country_code = Set(target_country(&txn, caller, &code).await?);
+    if let Some(code) = country {
+        model.country_code = Set(code);
     }
     if let Some(v) = patch.given_names {
         model.given_names = Set(v.trim().to_owned());
@@ -169,6 +229,7 @@ pub async fn add_test(
     id: i32,
     test: NewTest,
 ) -> AppResult<StudentDetail> {
+    keeps_records(caller)?;
     let txn = db::write_txn(db).await?;
     let student = find_visible(&txn, caller, id).await?;
     let taken_on = test.taken_on;
@@ -212,6 +273,7 @@ pub async fn add_training(
     id: i32,
     training: NewTraining,
 ) -> AppResult<StudentDetail> {
+    keeps_records(caller)?;
     let masl = MaslId::parse(&training.masl_id).map_err(|e| AppError::field("masl_id", e))?;
     let txn = db::write_txn(db).await?;
     let student = find_visible(&txn, caller, id).await?;

@@ -9,8 +9,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    sea_query::{Expr, ExprTrait, Func, LikeExpr},
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+    sea_query::{Expr, ExprTrait, Func, LikeExpr, LockType},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -29,9 +30,9 @@ use crate::{
         text::non_blank,
         vetting::VettingStatus,
     },
-    entities::{english_test, prior_training, student, vetting_record},
-    error::{AppError, AppResult},
-    services::{countries, courses},
+    entities::{english_test, nomination, prior_training, student, vetting_record},
+    error::{AppError, AppResult, ConflictCode},
+    services::{countries, courses, nominations},
 };
 
 pub use edit::*;

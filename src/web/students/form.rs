@@ -4,7 +4,7 @@ use super::*;
 /// The student form as typed (kept when shown again with errors).
 #[derive(Deserialize, Default)]
 pub struct StudentForm {
-    /// Only staff choose; a liaison's students are of their country.
+    /// Only an admin chooses; a liaison's students are of their country.
     #[serde(default)]
     pub country_code: String,
     #[serde(default)]
@@ -94,7 +94,7 @@ pub(super) struct StudentFormPage {
     errors: FormErrors,
     form: StudentForm,
     grades: Vec<Choice>,
-    /// Staff choose the country; empty for a liaison.
+    /// An admin chooses the country; empty for a liaison.
     countries: Vec<Choice>,
     /// The id of the student being edited; `None` when registering one.
     editing: Option<i32>,
@@ -148,7 +148,10 @@ pub(super) fn own_country(signed_in: &SignedIn, form: &mut StudentForm) {
 }
 
 /// `GET /students/new`
-pub async fn new_form(State(state): State<AppState>, signed_in: SignedIn) -> PageResult {
+pub async fn new_form(
+    State(state): State<AppState>,
+    RecordKeeperSignedIn(signed_in): RecordKeeperSignedIn,
+) -> PageResult {
     let mut form = StudentForm::default();
     own_country(&signed_in, &mut form);
     form_page(&state, &signed_in, form, None, FormErrors::default()).await
@@ -157,7 +160,7 @@ pub async fn new_form(State(state): State<AppState>, signed_in: SignedIn) -> Pag
 /// `POST /students`: the same checks as `POST /api/v1/students`.
 pub async fn create(
     State(state): State<AppState>,
-    signed_in: SignedIn,
+    RecordKeeperSignedIn(signed_in): RecordKeeperSignedIn,
     WebForm(mut form): WebForm<StudentForm>,
 ) -> PageResult {
     own_country(&signed_in, &mut form);
@@ -190,7 +193,7 @@ pub async fn create(
 /// `GET /students/{id}/edit`
 pub async fn edit_form(
     State(state): State<AppState>,
-    signed_in: SignedIn,
+    RecordKeeperSignedIn(signed_in): RecordKeeperSignedIn,
     Path(id): Path<i32>,
 ) -> PageResult {
     let detail = students::get(&state.db, &signed_in.user, id).await?;
@@ -202,7 +205,7 @@ pub async fn edit_form(
 /// An emptied email address is kept as it was.
 pub async fn update(
     State(state): State<AppState>,
-    signed_in: SignedIn,
+    RecordKeeperSignedIn(signed_in): RecordKeeperSignedIn,
     Path(id): Path<i32>,
     WebForm(mut form): WebForm<StudentForm>,
 ) -> PageResult {

@@ -1,6 +1,9 @@
 //! `/students`: a liaison's own country's students, every student for
 //! program officers and admins; another country's student is the 404 page.
-//! Through `services::students`, with the same checks as the JSON API.
+//! Liaisons and admins register and edit students and their tests; program
+//! officers read them and record vetting only (SPEC §8), so they see no
+//! other form. Through `services::students`, with the same checks as the
+//! JSON API.
 
 mod form;
 mod page;
@@ -15,6 +18,7 @@ use serde::Deserialize;
 
 use crate::web::error::render_form;
 use crate::{
+    api::extract::gated,
     app::AppState,
     db::pagination::{Cursor, MAX_LIMIT},
     domain::{student::check_date_of_birth, vetting::VettingStatus},
@@ -27,7 +31,7 @@ use crate::{
         },
     },
     web::{
-        error::{PageResult, render},
+        error::{PageError, PageResult, render},
         format::{Tag, link_with_query, optional, parse_date, parse_whole},
         forms::{Choice, FormErrors, WebForm, add_error, choices, country_choices, validate_into},
         layout::Layout,
@@ -37,6 +41,13 @@ use crate::{
 
 pub use form::*;
 pub use page::*;
+
+gated!(
+    /// A signed-in liaison or admin, who keeps students and their records
+    /// (`Role::may_keep_student_records`).
+    RecordKeeperSignedIn(SignedIn): PageError,
+    |s| s.user.role.may_keep_student_records()
+);
 
 #[derive(Deserialize, Default)]
 pub struct StudentQuery {
@@ -85,6 +96,8 @@ pub(super) struct StudentsPage {
     rows: Vec<StudentRow>,
     /// Staff see every country: the list shows each student's.
     is_staff: bool,
+    /// Liaisons and admins register students.
+    keeps_records: bool,
     filtered: bool,
     next_page: Option<String>,
 }
@@ -136,6 +149,7 @@ pub async fn list(
         vetting,
         rows: page.items.into_iter().map(StudentRow::from).collect(),
         is_staff: signed_in.user.role.is_staff(),
+        keeps_records: signed_in.user.role.may_keep_student_records(),
         filtered,
         next_page,
     }))

@@ -60,6 +60,8 @@ pub(super) struct StudentPage {
     test_form: TestForm,
     test_kinds: Vec<Choice>,
     test_errors: FormErrors,
+    /// Liaisons and admins edit the student and add test results.
+    keeps_records: bool,
     /// Program officers and admins record vetting decisions.
     is_staff: bool,
     vetting_form: VettingForm,
@@ -136,6 +138,7 @@ pub(super) async fn student_page(
         test_form: forms.test,
         test_kinds,
         test_errors: forms.test_errors,
+        keeps_records: signed_in.user.role.may_keep_student_records(),
         is_staff: signed_in.user.role.is_staff(),
         vetting_form: forms.vetting,
         vetting_statuses,
@@ -170,10 +173,11 @@ pub async fn show(
     student_page(&state, &signed_in, detail, today_forms()).await
 }
 
-/// `POST /students/{id}/tests`: the same checks as `POST /api/v1/students/{id}/tests`.
+/// `POST /students/{id}/tests` (liaisons and admins): the same checks as
+/// `POST /api/v1/students/{id}/tests`.
 pub async fn add_test(
     State(state): State<AppState>,
-    signed_in: SignedIn,
+    RecordKeeperSignedIn(signed_in): RecordKeeperSignedIn,
     Path(id): Path<i32>,
     WebForm(form): WebForm<TestForm>,
 ) -> PageResult {
