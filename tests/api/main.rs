@@ -6,6 +6,7 @@ mod catalog;
 #[path = "../common/mod.rs"]
 mod common;
 mod countries;
+mod crash;
 mod csv;
 mod errors;
 mod faults;
