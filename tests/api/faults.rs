@@ -52,8 +52,15 @@ async fn a_request_past_its_time_limit_answers_503_and_changes_nothing() {
         .unwrap();
     let started = Instant::now();
     let late = app
-        .patch(&admin, "/api/v1/countries/PK", json!({"name": "Renamed"}))
-        .await;
+        .client
+        .patch(app.url("/api/v1/countries/PK"))
+        .bearer_auth(&admin)
+        .json(&json!({"name": "Renamed"}))
+        .timeout(Duration::from_secs(10))
+        .send()
+        .await
+        .expect("an answer within 10 seconds");
+    let late = TestApp::answer(late).await;
     assert_unavailable(&late);
     assert!(
         started.elapsed() < Duration::from_secs(5),
@@ -361,4 +368,34 @@ async fn the_database_going_away_answers_503_and_the_same_process_recovers() {
         .call(Method::GET, "/api/v1/countries/JO", Some(&admin), None)
         .await;
     assert_eq!(after.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn every_operation_documents_its_503() {
+    let app = spawn_app().await;
+    let doc: Value = app
+        .client
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut operations = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in ["get", "put", "post", "delete", "patch"] {
+            let Some(operation) = item.get(method) else {
+                continue;
+            };
+            operations += 1;
+            let unavailable = &operation["responses"]["503"];
+            assert!(
+                unavailable["content"]["application/problem+json"].is_object()
+                    && unavailable["headers"]["Retry-After"].is_object(),
+                "{method} {path}: {operation}"
+            );
+        }
+    }
+    assert!(operations > 20, "{operations}");
 }
