@@ -9,7 +9,8 @@
 //! attempt, at most [`ATTEMPTS`] times in all; after that it answers the
 //! 503 with `Retry-After` of its last attempt. The body is recorded as the
 //! handler reads it, never ahead of it (a body is read only after
-//! authentication), and replayed to the next attempt.
+//! authentication), and replayed to the next attempt; an upload larger than
+//! a JSON body is not kept, and its request is not run again.
 use std::{
     pin::Pin,
     sync::{Arc, Mutex, PoisonError},
@@ -30,13 +31,19 @@ use crate::{db, error::Contended};
 /// Attempts of one request, the first included.
 pub const ATTEMPTS: u32 = 4;
 
+/// The largest body kept for another attempt (any JSON body or form; a
+/// larger upload is answered as its first attempt went).
+const RECORD_LIMIT: usize = crate::app::JSON_BODY_LIMIT;
+
 /// The middleware: runs the rest of the stack, again while the answer is a
 /// lost transaction and nothing committed.
 pub async fn rerun_lost_transactions(request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
     let tape = Arc::new(Mutex::new(Tape {
         chunks: Vec::new(),
+        recorded: 0,
         ended: body.is_end_stream(),
+        overflowed: false,
     }));
     let mut body = Body::new(Recorder {
         inner: body,
@@ -47,7 +54,11 @@ pub async fn rerun_lost_transactions(request: Request, next: Next) -> Response {
         let request = Request::from_parts(parts.clone(), body);
         let (response, commits) = db::counting_commits(next.clone().run(request)).await;
         let lost = response.extensions().get::<Contended>().is_some();
-        if !lost || commits > 0 || attempt == ATTEMPTS {
+        let replayable = !tape
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .overflowed;
+        if !lost || commits > 0 || !replayable || attempt == ATTEMPTS {
             return response;
         }
         tracing::info!(
@@ -65,8 +76,24 @@ pub async fn rerun_lost_transactions(request: Request, next: Next) -> Response {
 /// The body as far as the first attempt read it.
 struct Tape {
     chunks: Vec<Bytes>,
+    /// Bytes in `chunks`.
+    recorded: usize,
     /// The first attempt read it to its end.
     ended: bool,
+    /// Longer than [`RECORD_LIMIT`]: not kept, not replayed.
+    overflowed: bool,
+}
+
+impl Tape {
+    fn record(&mut self, chunk: &Bytes) {
+        self.recorded += chunk.len();
+        if self.recorded > RECORD_LIMIT {
+            self.overflowed = true;
+            self.chunks = Vec::new();
+        } else {
+            self.chunks.push(chunk.clone());
+        }
+    }
 }
 
 impl Tape {
@@ -95,7 +122,11 @@ impl http_body::Body for Recorder {
         let polled = Pin::new(&mut self.inner).poll_frame(cx);
         let mut tape = self.tape.lock().unwrap_or_else(PoisonError::into_inner);
         match &polled {
-            Poll::Ready(Some(Ok(frame))) => tape.chunks.extend(frame.data_ref().cloned()),
+            Poll::Ready(Some(Ok(frame))) if !tape.overflowed => {
+                if let Some(chunk) = frame.data_ref() {
+                    tape.record(chunk);
+                }
+            }
             Poll::Ready(None) => tape.ended = true,
             _ => {}
         }
@@ -151,5 +182,67 @@ impl http_body::Body for Replay {
                 hint
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    use axum::{Router, http::StatusCode, middleware, response::IntoResponse, routing::post};
+    use sea_orm::DbErr;
+    use tower::ServiceExt;
+
+    use super::*;
+    use crate::error::{AppError, Unavailable};
+
+    /// A route that loses its transaction for its first `losses` attempts,
+    /// then echoes the body it read.
+    fn app(losses: u32, attempts: Arc<AtomicU32>) -> Router {
+        Router::new()
+            .route(
+                "/",
+                post(move |body: Bytes| async move {
+                    if attempts.fetch_add(1, Ordering::SeqCst) < losses {
+                        let lost = DbErr::Custom("deadlock detected".into());
+                        return AppError::Unavailable(Unavailable::Contention(lost))
+                            .into_response();
+                    }
+                    body.into_response()
+                }),
+            )
+            .layer(middleware::from_fn(rerun_lost_transactions))
+    }
+
+    async fn send(app: Router, body: &'static str) -> (StatusCode, Option<String>, Bytes) {
+        let request = Request::post("/").body(Body::from(body)).unwrap();
+        let response = app.oneshot(request).await.unwrap();
+        let retry_after = response
+            .headers()
+            .get("retry-after")
+            .map(|v| v.to_str().unwrap().to_owned());
+        let status = response.status();
+        let body = axum::body::to_bytes(response.into_body(), 1024)
+            .await
+            .unwrap();
+        (status, retry_after, body)
+    }
+
+    #[tokio::test]
+    async fn a_lost_attempt_runs_again_with_the_same_body() {
+        let attempts = Arc::new(AtomicU32::new(0));
+        let (status, _, body) = send(app(2, attempts.clone()), r#"{"reason":"x"}"#).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(&body[..], br#"{"reason":"x"}"#);
+        assert_eq!(attempts.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test]
+    async fn attempts_are_bounded_then_answer_503_with_retry_after() {
+        let attempts = Arc::new(AtomicU32::new(0));
+        let (status, retry_after, _) = send(app(u32::MAX, attempts.clone()), "{}").await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(retry_after.as_deref(), Some("1"));
+        assert_eq!(attempts.load(Ordering::SeqCst), ATTEMPTS);
     }
 }
