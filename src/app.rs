@@ -7,9 +7,9 @@ use std::{
 
 use axum::{
     Json, Router,
-    extract::{DefaultBodyLimit, State},
+    extract::{DefaultBodyLimit, Request as AxumRequest, State},
     http::{HeaderMap, HeaderName, HeaderValue, Request, StatusCode, header},
-    middleware,
+    middleware::{self, Next},
     response::{IntoResponse, Response},
     routing::get,
 };
@@ -32,9 +32,10 @@ use crate::{
     clock::Clock,
     config::Config,
     db,
-    error::AppError,
+    error::{AppError, Unavailable},
     jobs,
     mail::{self, Mailer},
+    retry,
     services::{Context, auth, read_cache::ReadCache, users},
     web,
 };
@@ -167,8 +168,10 @@ fn metrics_layer() -> PrometheusMetricLayer<'static> {
 /// any other the HTML 404 page.
 pub fn router(state: AppState) -> Router {
     let metrics = metrics_handle();
-    let (api, openapi) = api::router().split_for_parts();
+    let (api, mut openapi) = api::router().split_for_parts();
+    api::document_unavailable(&mut openapi);
     let request_id = HeaderName::from_static("x-request-id");
+    let timeout = state.config.request_timeout;
     Router::new()
         .route("/health", get(|| async { Json(json!({"status": "ok"})) }))
         .route("/ready", get(ready))
@@ -183,6 +186,8 @@ pub fn router(state: AppState) -> Router {
         .layer(CatchPanicLayer::custom(|_| {
             AppError::Internal(anyhow::anyhow!("handler panicked")).into_response()
         }))
+        .layer(middleware::from_fn(retry::rerun_lost_transactions))
+        .layer(middleware::from_fn_with_state(timeout, time_limit))
         .layer(metrics_layer())
         .layer(middleware::from_fn_with_state(
             state,
@@ -200,9 +205,27 @@ pub fn router(state: AppState) -> Router {
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
 }
 
-/// `/ready`: the database answers.
+/// Answers 503 for a request still unanswered after `limit`; dropping it
+/// rolls back the transaction it had open.
+async fn time_limit(State(limit): State<Duration>, request: AxumRequest, next: Next) -> Response {
+    let uri = request.uri().clone();
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => web::error::answer(
+            &uri,
+            AppError::Unavailable(Unavailable::Timeout(limit.as_secs())),
+        ),
+    }
+}
+
+/// How long `/ready` waits for the database: well within the 2 seconds a
+/// probe allows.
+const READY_TIMEOUT: Duration = Duration::from_millis(1200);
+
+/// `/ready`: the database answers, in time.
 async fn ready(State(state): State<AppState>) -> Response {
-    match state.db.ping().await {
+    let answer = tokio::time::timeout(READY_TIMEOUT, state.db.ping()).await;
+    match answer.unwrap_or_else(|_| Err(sea_orm::DbErr::Custom("no answer in time".into()))) {
         Ok(()) => Json(json!({"status": "ready"})).into_response(),
         Err(err) => {
             tracing::warn!(error = %err, "database not reachable");

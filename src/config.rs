@@ -32,6 +32,9 @@ pub struct Config {
     pub daily_job_interval: Duration,
     /// `IMET_ADMIN_EMAIL` / `IMET_ADMIN_PASSWORD`: the first admin, created when no user exists.
     pub bootstrap_admin: Option<(String, String)>,
+    /// The longest a request may take before it answers 503
+    /// (`IMET_REQUEST_TIMEOUT_SECS`, default 30).
+    pub request_timeout: Duration,
     /// Bearer token lifetime (`IMET_TOKEN_TTL_HOURS`, default 12).
     pub token_ttl: chrono::Duration,
     pub validity: ValidityDays,
@@ -102,6 +105,9 @@ impl Config {
                 positive("IMET_DAILY_JOB_MINUTES", 60)?.unsigned_abs() * 60,
             ),
             bootstrap_admin,
+            request_timeout: Duration::from_secs(
+                positive("IMET_REQUEST_TIMEOUT_SECS", 30)?.unsigned_abs(),
+            ),
             token_ttl: chrono::Duration::hours(positive("IMET_TOKEN_TTL_HOURS", 12)?),
             validity: ValidityDays {
                 ecl: positive("IMET_ECL_VALIDITY_DAYS", 105)?,

@@ -7,7 +7,7 @@ use axum::{
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
-use sea_orm::{DbErr, SqlErr};
+use sea_orm::{DbErr, RuntimeErr, SqlErr, sqlx};
 use serde::Serialize;
 use serde_json::{Value, json};
 use utoipa::ToSchema;
@@ -73,6 +73,10 @@ pub enum AppError {
     InvalidRows(Vec<RowError>),
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: u64 },
+    /// 503 with `Retry-After`: the service cannot answer now, through no
+    /// fault of the request.
+    #[error("unavailable: {0}")]
+    Unavailable(Unavailable),
     #[error("internal error: {0:#}")]
     Internal(#[from] anyhow::Error),
 }
@@ -97,6 +101,23 @@ impl AppError {
         Self::Validation(errors)
     }
 
+    /// Seconds a client should wait before trying again (`Retry-After`).
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            Self::TooManyRequests { retry_after_secs } => Some(*retry_after_secs),
+            Self::Unavailable(why) => Some(why.retry_after_secs()),
+            _ => None,
+        }
+    }
+
+    /// What an answer to this error carries besides status and body.
+    pub fn annotation(&self) -> Annotation {
+        Annotation {
+            retry_after_secs: self.retry_after_secs(),
+            contended: matches!(self, Self::Unavailable(Unavailable::Contention(_))),
+        }
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
@@ -107,6 +128,7 @@ impl AppError {
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Validation(_) | Self::InvalidRows(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -133,6 +155,7 @@ impl AppError {
                 "too-many-requests",
                 format!("Too many attempts; retry in {retry_after_secs} seconds."),
             ),
+            Self::Unavailable(why) => ("unavailable", why.detail().into()),
             Self::Internal(_) => (
                 "internal",
                 "An internal error occurred; it has been logged.".into(),
@@ -163,32 +186,163 @@ impl AppError {
 
 impl From<DbErr> for AppError {
     fn from(err: DbErr) -> Self {
-        match err.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(_)) => Self::conflict(
+        if let Some(SqlErr::UniqueConstraintViolation(_)) = err.sql_err() {
+            return Self::conflict(
                 ConflictCode::Duplicate,
                 "A record with the same key already exists.",
-            ),
-            _ => Self::Internal(err.into()),
+            );
+        }
+        match failure(&err) {
+            Some(Failure::Unreachable) => Self::Unavailable(Unavailable::Database(err)),
+            Some(Failure::Contention) => Self::Unavailable(Unavailable::Contention(err)),
+            None => Self::Internal(err.into()),
         }
     }
 }
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        let status = self.status();
-        if let Self::Internal(err) = &self {
-            tracing::error!(error = %format!("{err:#}"), "internal error");
-        }
-        let mut response = (status, axum::Json(self.problem())).into_response();
-        let headers = response.headers_mut();
-        headers.insert(
+        let err = self.surfaced();
+        let status = err.status();
+        err.log();
+        let annotation = err.annotation();
+        let mut response = (status, axum::Json(err.problem())).into_response();
+        response.headers_mut().insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
-        if let Self::TooManyRequests { retry_after_secs } = self {
-            headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
-        }
+        annotation.apply(&mut response);
         response
+    }
+}
+
+/// What an answer to an error carries besides status and body:
+/// `Retry-After`, and the [`Contended`] mark of a transaction worth running
+/// again.
+#[derive(Clone, Copy, Debug)]
+pub struct Annotation {
+    retry_after_secs: Option<u64>,
+    contended: bool,
+}
+
+impl Annotation {
+    pub fn apply(self, response: &mut Response) {
+        if let Some(secs) = self.retry_after_secs {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        if self.contended {
+            response.extensions_mut().insert(Contended);
+        }
+    }
+}
+
+impl AppError {
+    /// An internal error caused by the database being out of reach (or a
+    /// lost transaction) is that, whatever wrapped it on the way up.
+    pub fn surfaced(self) -> Self {
+        let Self::Internal(cause) = &self else {
+            return self;
+        };
+        let Some(db) = cause.chain().find_map(|e| e.downcast_ref::<DbErr>()) else {
+            return self;
+        };
+        match failure(db) {
+            Some(Failure::Unreachable) => Self::Unavailable(Unavailable::Database(db.clone())),
+            Some(Failure::Contention) => Self::Unavailable(Unavailable::Contention(db.clone())),
+            None => self,
+        }
+    }
+
+    /// Logs what the client is not told: internal errors and outages.
+    pub fn log(&self) {
+        match self {
+            Self::Internal(err) => tracing::error!(error = %format!("{err:#}"), "internal error"),
+            Self::Unavailable(why) => tracing::warn!(error = %why, "answered 503"),
+            _ => {}
+        }
+    }
+}
+
+/// Why the service cannot answer now.
+#[derive(Debug, thiserror::Error)]
+pub enum Unavailable {
+    /// The database cannot be reached, or not within the pool's timeout.
+    #[error("database unreachable: {0}")]
+    Database(DbErr),
+    /// A deadlock or serialization failure rolled the write transaction
+    /// back, and running it again did not get it through.
+    #[error("transaction lost to a concurrent one: {0}")]
+    Contention(DbErr),
+    /// The request took longer than `IMET_REQUEST_TIMEOUT_SECS`.
+    #[error("request timed out after {0} seconds")]
+    Timeout(u64),
+}
+
+impl Unavailable {
+    fn retry_after_secs(&self) -> u64 {
+        match self {
+            Self::Database(_) | Self::Timeout(_) => 5,
+            Self::Contention(_) => 1,
+        }
+    }
+
+    fn detail(&self) -> &'static str {
+        match self {
+            Self::Database(_) => "The database is out of reach; try again shortly.",
+            Self::Contention(_) => "The change collided with concurrent ones; try again.",
+            Self::Timeout(_) => "The request took too long and was abandoned; try again.",
+        }
+    }
+}
+
+/// Marks a response whose write transaction was rolled back by a deadlock
+/// or serialization failure, so that the request may be run again.
+#[derive(Clone, Copy, Debug)]
+pub struct Contended;
+
+/// The database failures that are not the request's fault.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// No connection: refused, reset, closed, or not acquired in time.
+    Unreachable,
+    /// The transaction was rolled back to break a deadlock or a
+    /// serialization conflict; running it again may succeed.
+    Contention,
+}
+
+/// Classifies a database error; `None` for errors of the statement itself.
+pub fn failure(err: &DbErr) -> Option<Failure> {
+    match err {
+        DbErr::ConnectionAcquire(_) => Some(Failure::Unreachable),
+        DbErr::Conn(RuntimeErr::SqlxError(e))
+        | DbErr::Exec(RuntimeErr::SqlxError(e))
+        | DbErr::Query(RuntimeErr::SqlxError(e)) => sqlx_failure(e),
+        DbErr::Conn(_) => Some(Failure::Unreachable),
+        _ => None,
+    }
+}
+
+fn sqlx_failure(err: &sqlx::Error) -> Option<Failure> {
+    match err {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => Some(Failure::Unreachable),
+        sqlx::Error::Database(db) => match db.code().as_deref() {
+            // PostgreSQL: serialization_failure, deadlock_detected.
+            // SQLite: SQLITE_BUSY, SQLITE_LOCKED, SQLITE_BUSY_SNAPSHOT.
+            Some("40001" | "40P01" | "5" | "6" | "517") => Some(Failure::Contention),
+            // PostgreSQL: connection exceptions (class 08); the server
+            // shutting down or starting up (57P01, 57P02, 57P03).
+            Some(code) if code.starts_with("08") || code.starts_with("57P") => {
+                Some(Failure::Unreachable)
+            }
+            _ => None,
+        },
+        _ => None,
     }
 }
 

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use tokio::sync::watch;
 
 use crate::{
-    error::AppResult,
+    error::{AppError, AppResult},
     services::{Context, nominations, suspensions},
 };
 
@@ -21,17 +21,32 @@ pub struct DailyReport {
     pub ecl_warnings: usize,
 }
 
+/// How soon a daily job the database could not serve runs again.
+const RETRY_SOON: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// Runs the daily job at start and then every `IMET_DAILY_JOB_MINUTES`
 /// until `stop` turns `true`.
 pub fn spawn(ctx: Context, mut stop: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
-            match run_daily(&ctx).await {
-                Ok(report) => tracing::info!(?report, "daily job ran"),
-                Err(err) => tracing::warn!(error = %err, "daily job failed"),
-            }
+            let interval = ctx.config.daily_job_interval;
+            let wait = match run_daily(&ctx).await.map_err(AppError::surfaced) {
+                Ok(report) => {
+                    tracing::info!(?report, "daily job ran");
+                    interval
+                }
+                // The database out of reach, or a lost transaction: soon again.
+                Err(AppError::Unavailable(why)) => {
+                    tracing::warn!(error = %why, "daily job could not run");
+                    interval.min(RETRY_SOON)
+                }
+                Err(err) => {
+                    tracing::warn!(error = %err, "daily job failed");
+                    interval
+                }
+            };
             tokio::select! {
-                () = tokio::time::sleep(ctx.config.daily_job_interval) => {}
+                () = tokio::time::sleep(wait) => {}
                 changed = stop.changed() => if changed.is_err() { break },
             }
             if *stop.borrow() {

@@ -13,5 +13,6 @@ pub mod error;
 pub mod jobs;
 pub mod mail;
 pub mod middleware;
+pub mod retry;
 pub mod services;
 pub mod web;

@@ -5,7 +5,7 @@ use axum::{
     extract::{MatchedPath, Request, State},
     http::{HeaderMap, HeaderValue, header},
     middleware::Next,
-    response::{IntoResponse, Response},
+    response::Response,
 };
 use percent_encoding::percent_decode_str;
 
@@ -13,7 +13,7 @@ use crate::{
     app::AppState,
     domain::text::control_char_error,
     error::AppError,
-    web::{error::PageError, session::COOKIE_NAME},
+    web::{error::answer, session::COOKIE_NAME},
 };
 
 /// Pages load nothing from elsewhere and are never framed.
@@ -23,10 +23,6 @@ const PAGE_POLICY: &str =
 /// scripts still come only from this service.
 const DOCS_POLICY: &str = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \
      frame-ancestors 'none'; base-uri 'none'";
-
-fn is_api(path: &str) -> bool {
-    path == "/api" || path.starts_with("/api/")
-}
 
 /// A path segment or query parameter holding a control character answers
 /// 422 naming it (a problem document under `/api`, else the error page),
@@ -40,11 +36,7 @@ pub async fn reject_control_chars(request: Request, next: Next) -> Response {
     if let Some(err) = path_error(uri.path(), template.as_deref())
         .or_else(|| query_error(uri.query().unwrap_or("")))
     {
-        return if is_api(uri.path()) {
-            err.into_response()
-        } else {
-            PageError::from(err).into_response()
-        };
+        return answer(uri, err);
     }
     next.run(request).await
 }

@@ -3,7 +3,10 @@
 //! description.
 use utoipa::{
     Modify, OpenApi,
-    openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+    openapi::{
+        ContentBuilder, Header, ObjectBuilder, Ref, ResponseBuilder, Type,
+        security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+    },
 };
 use utoipa_axum::router::OpenApiRouter;
 
@@ -55,4 +58,39 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(audit::router())
         .merge(outbox::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
+}
+
+/// Adds to every operation its 503: the database out of reach, a
+/// transaction that kept losing to concurrent ones, or the request's time
+/// limit; each with `Retry-After`.
+pub fn document_unavailable(openapi: &mut utoipa::openapi::OpenApi) {
+    let unavailable = ResponseBuilder::new()
+        .description("Unavailable for now; try again after Retry-After seconds")
+        .content(
+            "application/problem+json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .header(
+            "Retry-After",
+            Header::new(ObjectBuilder::new().schema_type(Type::Integer)),
+        )
+        .build();
+    for item in openapi.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for operation in operations.into_iter().flatten() {
+            operation
+                .responses
+                .responses
+                .entry("503".into())
+                .or_insert_with(|| unavailable.clone().into());
+        }
+    }
 }

@@ -265,6 +265,12 @@ pub async fn update(
     }
     let now = state.clock.now();
     let added_seats = patch.seats.map_or(0, |s| (s - existing.seats).max(0));
+    // Nominations before the class row, as an approval takes them: a
+    // cancellation and the approvals in its class never wait on each other
+    // in a circle.
+    if status == OfferingStatus::Cancelled {
+        nominations::withdraw_for_cancellation(&txn, state, id, actor).await?;
+    }
 
     if let Some(seats) = patch.seats.filter(|s| *s != existing.seats) {
         let result = offering::Entity::update_many()
@@ -295,9 +301,7 @@ pub async fn update(
     model.status = Set(status);
     model.updated_at = Set(now);
     model.update(&txn).await?;
-    if status == OfferingStatus::Cancelled {
-        nominations::withdraw_for_cancellation(&txn, state, id, actor).await?;
-    } else {
+    if status != OfferingStatus::Cancelled {
         for _ in 0..added_seats {
             if nominations::promote_head(&txn, state, id, Some(actor.id))
                 .await?

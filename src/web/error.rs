@@ -105,57 +105,74 @@ impl IntoResponse for PageError {
             }
             Self::App(err) => err,
         };
-        let status = err.status();
-        match err {
-            AppError::Unauthorized => sign_in_redirect("/"),
-            AppError::Forbidden => ErrorPage::response(
-                status,
-                "You do not have permission to see this page",
-                "Your role does not give access to it. If you think it should, ask an \
+        page(err)
+    }
+}
+
+/// The error page of a service error, with the headers it calls for.
+pub fn page(err: AppError) -> Response {
+    let err = err.surfaced();
+    err.log();
+    let annotation = err.annotation();
+    let mut response = page_body(err);
+    annotation.apply(&mut response);
+    response
+}
+
+fn page_body(err: AppError) -> Response {
+    let status = err.status();
+    match err {
+        AppError::Unauthorized => sign_in_redirect("/"),
+        AppError::Forbidden => ErrorPage::response(
+            status,
+            "You do not have permission to see this page",
+            "Your role does not give access to it. If you think it should, ask an \
                  administrator."
-                    .into(),
-                Vec::new(),
-            ),
-            AppError::NotFound(_) => not_found(),
-            AppError::Conflict { detail, .. } => {
-                ErrorPage::response(status, "This could not be done", detail, Vec::new())
-            }
-            AppError::Validation(fields) => ErrorPage::response(
-                status,
-                "This could not be done",
-                "The request had invalid values:".into(),
-                fields
-                    .into_iter()
-                    .flat_map(|(field, messages)| {
-                        messages.into_iter().map(move |m| format!("{field}: {m}"))
-                    })
-                    .collect(),
-            ),
-            AppError::InvalidRows(rows) => ErrorPage::response(
-                status,
-                "The file was not accepted",
-                "Nothing was stored. Correct these lines and upload it again:".into(),
-                rows.into_iter()
-                    .map(|r| format!("line {}, {}: {}", r.line, r.field, r.message))
-                    .collect(),
-            ),
-            AppError::TooManyRequests { retry_after_secs } => ErrorPage::response(
-                status,
-                "Too many attempts",
-                format!(
-                    "Wait {} and try again.",
-                    crate::web::format::wait_time(retry_after_secs)
-                ),
-                Vec::new(),
-            ),
-            AppError::BadRequest(detail) | AppError::PayloadTooLarge(detail) => {
-                ErrorPage::response(status, "The request could not be read", detail, Vec::new())
-            }
-            AppError::Internal(cause) => {
-                tracing::error!(error = %format!("{cause:#}"), "internal error");
-                server_error()
-            }
+                .into(),
+            Vec::new(),
+        ),
+        AppError::NotFound(_) => not_found(),
+        AppError::Conflict { detail, .. } => {
+            ErrorPage::response(status, "This could not be done", detail, Vec::new())
         }
+        AppError::Validation(fields) => ErrorPage::response(
+            status,
+            "This could not be done",
+            "The request had invalid values:".into(),
+            fields
+                .into_iter()
+                .flat_map(|(field, messages)| {
+                    messages.into_iter().map(move |m| format!("{field}: {m}"))
+                })
+                .collect(),
+        ),
+        AppError::InvalidRows(rows) => ErrorPage::response(
+            status,
+            "The file was not accepted",
+            "Nothing was stored. Correct these lines and upload it again:".into(),
+            rows.into_iter()
+                .map(|r| format!("line {}, {}: {}", r.line, r.field, r.message))
+                .collect(),
+        ),
+        AppError::TooManyRequests { retry_after_secs } => ErrorPage::response(
+            status,
+            "Too many attempts",
+            format!(
+                "Wait {} and try again.",
+                crate::web::format::wait_time(retry_after_secs)
+            ),
+            Vec::new(),
+        ),
+        AppError::BadRequest(detail) | AppError::PayloadTooLarge(detail) => {
+            ErrorPage::response(status, "The request could not be read", detail, Vec::new())
+        }
+        AppError::Unavailable(_) => ErrorPage::response(
+            status,
+            "The service is briefly unavailable",
+            "Nothing was lost. Wait a few seconds and try again.".into(),
+            Vec::new(),
+        ),
+        AppError::Internal(_) => server_error(),
     }
 }
 
@@ -200,9 +217,15 @@ pub fn panic_page(_: Box<dyn Any + Send + 'static>) -> Response {
 /// The router's fallback: the JSON API keeps answering problem documents,
 /// everything else gets the HTML 404 page.
 pub async fn fallback(uri: Uri) -> Response {
+    answer(&uri, AppError::not_found("Resource"))
+}
+
+/// An error met outside any handler (no route, a timeout): a problem
+/// document under `/api`, the error page anywhere else.
+pub fn answer(uri: &Uri, err: AppError) -> Response {
     if uri.path() == "/api" || uri.path().starts_with("/api/") {
-        AppError::not_found("Resource").into_response()
+        err.into_response()
     } else {
-        not_found()
+        page(err)
     }
 }

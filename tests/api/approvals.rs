@@ -13,9 +13,9 @@ use crate::{
 };
 
 /// Tuition + travel + 12 days × allowance of the test classes.
-const COST: i64 = 2_500_000 + 250_000 + 12 * 9_000;
+pub const COST: i64 = 2_500_000 + 250_000 + 12 * 9_000;
 
-async fn allocate(app: &TestApp, token: &str, country: &str, fy: i32, cents: i64) {
+pub async fn allocate(app: &TestApp, token: &str, country: &str, fy: i32, cents: i64) {
     let answer = app
         .call(
             reqwest::Method::PUT,
@@ -27,7 +27,7 @@ async fn allocate(app: &TestApp, token: &str, country: &str, fy: i32, cents: i64
     assert!(answer.status.is_success(), "{}", answer.body);
 }
 
-async fn allocation(app: &TestApp, token: &str, country: &str, fy: i32) -> Value {
+pub async fn allocation(app: &TestApp, token: &str, country: &str, fy: i32) -> Value {
     let list = app
         .get(
             token,
@@ -43,18 +43,18 @@ async fn allocation(app: &TestApp, token: &str, country: &str, fy: i32) -> Value
         .unwrap_or(Value::Null)
 }
 
-async fn act(app: &TestApp, token: &str, id: i64, action: &str, body: Value) -> Answer {
+pub async fn act(app: &TestApp, token: &str, id: i64, action: &str, body: Value) -> Answer {
     app.post(token, &format!("/api/v1/nominations/{id}/{action}"), body)
         .await
 }
 
-async fn submitted(app: &TestApp, w: &World, student: i64, offering: i64) -> i64 {
+pub async fn submitted(app: &TestApp, w: &World, student: i64, offering: i64) -> i64 {
     let answer = nominate(app, &w.c.liaison_pk, student, offering, true).await;
     assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
     answer.body["id"].as_i64().unwrap()
 }
 
-async fn offering(app: &TestApp, token: &str, id: i64) -> Value {
+pub async fn offering(app: &TestApp, token: &str, id: i64) -> Value {
     app.get(token, &format!("/api/v1/offerings/{id}"))
         .await
         .body

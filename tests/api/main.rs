@@ -7,14 +7,17 @@ mod catalog;
 #[path = "../common/mod.rs"]
 mod common;
 mod countries;
+mod crash;
 mod csv;
 mod errors;
+mod faults;
 mod funding;
 mod hardening;
 mod helpers;
 mod mail;
 mod nominations;
 mod ops;
+mod proxy;
 mod smtp;
 mod student_duties;
 mod students;

@@ -81,6 +81,7 @@ pub async fn test_config(dir: &TempDir) -> Config {
         mail_poll_interval: Duration::from_secs(1),
         daily_job_interval: Duration::from_secs(3600),
         bootstrap_admin: Some((ADMIN_EMAIL.into(), PASSWORD.into())),
+        request_timeout: Duration::from_secs(30),
         token_ttl: chrono::Duration::hours(12),
         validity: Default::default(),
         trusted_proxies: Vec::new(),

@@ -164,7 +164,9 @@ pub async fn promote_head(
 }
 
 /// Withdraws every active nomination of a cancelled offering, with full
-/// release and no penalty; runs in the cancellation's transaction.
+/// release and no penalty; runs in the cancellation's transaction. It locks
+/// them all (in id order) before it frees their seats and money, so it takes
+/// its locks in an approval's order: nomination, class, allocation.
 pub async fn withdraw_for_cancellation(
     txn: &DatabaseTransaction,
     state: &Context,
@@ -175,6 +177,7 @@ pub async fn withdraw_for_cancellation(
         .filter(nomination::Column::OfferingId.eq(offering_id))
         .filter(nomination::Column::Status.is_in(active_statuses()))
         .order_by_asc(nomination::Column::Id)
+        .lock_exclusive()
         .all(txn)
         .await?;
     let count = active.len();
