@@ -3,7 +3,9 @@
 //! database; plus a few checks of the pages' HTTP contract with a plain client.
 #[path = "../common/mod.rs"]
 mod common;
+mod crawl;
 mod driver;
+mod markup;
 #[path = "../api/smtp.rs"]
 mod smtp;
 mod web_client;
@@ -19,3 +21,5 @@ mod sign_in;
 mod students;
 mod suspensions;
 mod users;
+mod valid_html;
+mod vnu;

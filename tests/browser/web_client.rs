@@ -7,7 +7,8 @@ use crate::common::TestApp;
 
 pub struct WebClient {
     client: reqwest::Client,
-    base: String,
+    /// The app's root URL, without a trailing slash.
+    pub base: String,
     /// The `imet_session` cookie, once the server set one.
     pub cookie: Option<String>,
     /// The CSRF token of the last page that had a form.
