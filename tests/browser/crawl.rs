@@ -130,21 +130,23 @@ impl<'a> Crawl<'a> {
         self.queue.push_back(url.to_owned());
     }
 
-    /// Saves an HTML answer (see [`Self::save`]); follows a redirect (the page after a POST is saved even when seen before, as
-    /// it shows the outcome).
+    /// Saves an HTML answer (see [`Self::save`]) or follows a redirect: the
+    /// page after a POST is saved even when seen before, as it shows the
+    /// outcome.
     async fn record(&mut self, request: String, url: &str, page: Page) {
-        if page.status.is_redirection() {
-            let location = page.location().to_owned();
-            if request.starts_with("POST") && location.starts_with('/') {
-                let after = self.client.get(&location).await;
-                Box::pin(self.record(format!("GET {location} after {request}"), &location, after))
-                    .await;
-            } else {
-                self.enqueue(&location);
-            }
-            return;
+        if !page.status.is_redirection() {
+            return self.save(&request, url, page);
         }
-        self.save(&request, url, page);
+        let location = page.location().to_owned();
+        if !request.starts_with("POST") || !location.starts_with('/') {
+            return self.enqueue(&location);
+        }
+        let after = self.client.get(&location).await;
+        if after.status.is_redirection() {
+            self.enqueue(after.location());
+        } else {
+            self.save(&format!("GET {location} after {request}"), &location, after);
+        }
     }
 
     /// Saves an HTML answer to `request` for `url`, queues its links and
@@ -175,7 +177,8 @@ impl<'a> Crawl<'a> {
         });
     }
 
-    /// Sends a form once: a GET form as shown; a POST form with its fields
+    /// Sends a form: a GET form as shown and with each choice of its short
+    /// selects; a POST form with its fields
     /// left empty, filled in too when it only edits what is there (found on
     /// an edit page) or checks a nomination, or pressed when it is only a
     /// button.
