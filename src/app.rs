@@ -31,7 +31,7 @@ use crate::{
     api,
     clock::Clock,
     config::Config,
-    db,
+    db, demo,
     error::{AppError, Unavailable},
     jobs,
     mail::{self, Mailer},
@@ -125,9 +125,28 @@ pub fn csv_attachment(filename: &str, csv: impl IntoResponse) -> Response {
 /// Connects to the database, applies migrations, sets up the mail transport
 /// and creates the bootstrap admin when configured and no user exists.
 pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
+    let state = open(config).await?;
+    create_bootstrap_admin(&state).await?;
+    Ok(state)
+}
+
+/// [`prepare`] for `serve --demo`: the demo is seeded into an empty database
+/// before the bootstrap admin is considered, so the demo's logins work even
+/// with `IMET_ADMIN_*` set (that admin is then not created: users exist).
+/// Returns whether the demo was seeded.
+pub async fn prepare_demo(config: Config) -> anyhow::Result<(AppState, bool)> {
+    let state = open(config).await?;
+    let seeded = demo::seed(&state)
+        .await
+        .map_err(|e| anyhow::anyhow!("seed the demo: {}", e.problem()))?;
+    create_bootstrap_admin(&state).await?;
+    Ok((state, seeded))
+}
+
+async fn open(config: Config) -> anyhow::Result<AppState> {
     let db = db::connect(&config.database_url).await?;
     db::migrate(&db).await?;
-    let state = AppState {
+    Ok(AppState {
         callers: Arc::new(ReadCache::new(&db)),
         catalog_pages: Arc::new(ReadCache::new(&db)),
         ctx: Context {
@@ -136,15 +155,18 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
             config: Arc::new(config),
             clock: Clock::default(),
         },
-    };
+    })
+}
+
+async fn create_bootstrap_admin(state: &AppState) -> anyhow::Result<()> {
     if let Some((email, password)) = &state.config.bootstrap_admin
-        && users::bootstrap_admin(&state, email, password)
+        && users::bootstrap_admin(state, email, password)
             .await
             .map_err(|e| anyhow::anyhow!("bootstrap admin {email}: {e}"))?
     {
         tracing::info!(%email, "created the bootstrap admin");
     }
-    Ok(state)
+    Ok(())
 }
 
 /// The metrics recorder is process-global; install it once.

@@ -107,18 +107,21 @@ async fn main() -> anyhow::Result<()> {
 
 async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     let bind = config.bind.clone();
-    let state = app::prepare(config).await?;
-    if demo {
-        if demo::seed(&state)
-            .await
-            .map_err(|e| anyhow::anyhow!("{}", e.problem()))?
-        {
+    let state = if demo {
+        let (state, seeded) = app::prepare_demo(config).await?;
+        if seeded {
             println!("Seeded the demo data.");
         } else {
-            println!("The database is not empty: demo data not seeded.");
+            println!(
+                "The database is not empty: demo data not seeded \
+                 (the logins below work where an earlier `serve --demo` seeded it)."
+            );
         }
         println!("{}", demo::logins());
-    }
+        state
+    } else {
+        app::prepare(config).await?
+    };
     let listener = tokio::net::TcpListener::bind(&bind)
         .await
         .with_context(|| format!("cannot listen on {bind}"))?;

@@ -36,6 +36,30 @@ async fn bootstrap_admin_only_when_no_user_exists() {
 }
 
 #[tokio::test]
+async fn serve_demo_seeds_the_demo_before_a_configured_bootstrap_admin() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = crate::helpers::test_config(&dir).await;
+    assert!(config.bootstrap_admin.is_some());
+    let (_, seeded) = imet::app::prepare_demo(config.clone()).await.unwrap();
+    assert!(seeded, "the empty database gets the demo");
+    let url = config.database_url.clone();
+    let app = spawn_app_with(move |c| c.database_url = url).await;
+    // Every login `serve --demo` prints works.
+    for line in imet::demo::logins().lines().skip(1) {
+        let email = line.split_whitespace().next().unwrap();
+        app.login(email, imet::demo::DEMO_PASSWORD).await;
+    }
+    // The bootstrap admin is not added to the demo's users.
+    assert_eq!(
+        app.login_answer(ADMIN_EMAIL, PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    // A restart serves the same demo.
+    let (_, seeded) = imet::app::prepare_demo(config).await.unwrap();
+    assert!(!seeded);
+}
+
+#[tokio::test]
 async fn unknown_email_and_wrong_password_answer_the_same() {
     let app = spawn_app().await;
     let unknown = app.login_answer("nobody@test.example", PASSWORD).await;

@@ -1,9 +1,12 @@
 //! Page tests in a real headless Chromium (Debian's `chromium` and
 //! `chromium-driver`), driven over WebDriver, against the real app on a fresh
-//! database; plus a few checks of the pages' HTTP contract with a plain client.
+//! database; plus checks of the pages' HTTP contract with a plain client, and
+//! of every page of every role with the Nu Html Checker.
 #[path = "../common/mod.rs"]
 mod common;
+mod crawl;
 mod driver;
+mod markup;
 #[path = "../api/smtp.rs"]
 mod smtp;
 mod web_client;
@@ -19,3 +22,5 @@ mod sign_in;
 mod students;
 mod suspensions;
 mod users;
+mod valid_html;
+mod vnu;

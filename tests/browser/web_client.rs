@@ -9,7 +9,8 @@ use crate::common::TestApp;
 
 pub struct WebClient {
     client: reqwest::Client,
-    base: String,
+    /// The app's root URL, without a trailing slash.
+    pub base: String,
     /// The cookies the server set, by name.
     pub cookies: BTreeMap<String, String>,
     /// The CSRF token of the last page that had a form.
