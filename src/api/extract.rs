@@ -3,7 +3,11 @@
 //! validated query string.
 use axum::{
     body::Bytes,
-    extract::{FromRequest, FromRequestParts, Request, rejection::BytesRejection},
+    extract::{
+        FromRequest, FromRequestParts, Path, Request,
+        path::ErrorKind,
+        rejection::{BytesRejection, PathRejection},
+    },
     http::{StatusCode, header, request::Parts},
 };
 use serde::de::DeserializeOwned;
@@ -199,6 +203,47 @@ where
         })?;
         parsed.validate()?;
         Ok(Self(parsed))
+    }
+}
+
+/// Path parameters, deserialized; 422 naming the parameter that does not
+/// parse (an id that is not an integer).
+pub struct ValidPath<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ValidPath<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(value)) => Ok(Self(value)),
+            Err(PathRejection::FailedToDeserializePathParams(e)) => Err(match e.into_kind() {
+                ErrorKind::ParseErrorAtKey {
+                    key, expected_type, ..
+                } => AppError::field(&key, expected(expected_type)),
+                ErrorKind::InvalidUtf8InPathParam { key } => {
+                    AppError::field(&key, "must be UTF-8 text")
+                }
+                ErrorKind::DeserializeError { key, message, .. } => AppError::field(&key, message),
+                other => AppError::Internal(anyhow::anyhow!("path parameters: {other}")),
+            }),
+            Err(other) => Err(AppError::Internal(anyhow::anyhow!(
+                "path parameters: {}",
+                other.body_text()
+            ))),
+        }
+    }
+}
+
+/// What a path parameter of `type_name` must be.
+fn expected(type_name: &str) -> String {
+    if type_name.starts_with('i') || type_name.starts_with('u') {
+        "must be an integer in range".into()
+    } else {
+        format!("must be a {type_name}")
     }
 }
 
