@@ -4,7 +4,7 @@
 use axum::{
     body::Bytes,
     extract::{
-        FromRequest, FromRequestParts, Path, Request,
+        FromRequest, FromRequestParts, Path, RawPathParams, Request,
         path::ErrorKind,
         rejection::{BytesRejection, PathRejection},
     },
@@ -218,23 +218,40 @@ where
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
-        match Path::<T>::from_request_parts(parts, state).await {
-            Ok(Path(value)) => Ok(Self(value)),
-            Err(PathRejection::FailedToDeserializePathParams(e)) => Err(match e.into_kind() {
-                ErrorKind::ParseErrorAtKey {
-                    key, expected_type, ..
-                } => AppError::field(&key, expected(expected_type)),
-                ErrorKind::InvalidUtf8InPathParam { key } => {
-                    AppError::field(&key, "must be UTF-8 text")
-                }
-                ErrorKind::DeserializeError { key, message, .. } => AppError::field(&key, message),
-                other => AppError::Internal(anyhow::anyhow!("path parameters: {other}")),
-            }),
-            Err(other) => Err(AppError::Internal(anyhow::anyhow!(
-                "path parameters: {}",
-                other.body_text()
-            ))),
-        }
+        let rejection = match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(value)) => return Ok(Self(value)),
+            Err(PathRejection::FailedToDeserializePathParams(e)) => e.into_kind(),
+            Err(other) => {
+                return Err(AppError::Internal(anyhow::anyhow!(
+                    "path parameters: {}",
+                    other.body_text()
+                )));
+            }
+        };
+        // A lone or positional value is reported without its name; the route has it.
+        let names: Vec<String> = RawPathParams::from_request_parts(parts, state)
+            .await
+            .map(|params| params.iter().map(|(name, _)| name.to_owned()).collect())
+            .unwrap_or_default();
+        let name_at = |index: usize| names.get(index).cloned().unwrap_or_else(|| "path".into());
+        Err(match rejection {
+            ErrorKind::ParseErrorAtKey {
+                key, expected_type, ..
+            } => AppError::field(&key, expected(expected_type)),
+            ErrorKind::ParseErrorAtIndex {
+                index,
+                expected_type,
+                ..
+            } => AppError::field(&name_at(index), expected(expected_type)),
+            ErrorKind::ParseError { expected_type, .. } => {
+                AppError::field(&name_at(0), expected(expected_type))
+            }
+            ErrorKind::InvalidUtf8InPathParam { key } => {
+                AppError::field(&key, "must be UTF-8 text")
+            }
+            ErrorKind::DeserializeError { key, message, .. } => AppError::field(&key, message),
+            other => AppError::Internal(anyhow::anyhow!("path parameters: {other}")),
+        })
     }
 }
 

@@ -135,8 +135,8 @@ pub struct ReportQuery {
 /// pme_committed_cents, pme_share_percent, pme_share_below_50, lapsed_cents).
 /// A liaison's report holds only their country.
 #[utoipa::path(get, path = "/reports/funding", tag = "funding", params(ReportQuery), security(("bearer" = [])),
-    responses((status = 200, body = FundingReport),
-              (status = 200, description = "With `Accept: text/csv`", body = String, content_type = "text/csv")))]
+    responses((status = 200, description = "The report; as CSV with `Accept: text/csv`",
+               content((FundingReport = "application/json"), (String = "text/csv")))))]
 async fn funding_report(
     user: CurrentUser,
     State(state): State<AppState>,

@@ -5,6 +5,7 @@ mod caching;
 mod catalog;
 #[path = "../common/mod.rs"]
 mod common;
+mod contract;
 mod countries;
 mod csv;
 mod errors;
