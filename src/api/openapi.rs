@@ -84,7 +84,7 @@ impl Modify for BearerAuth {
 /// operations share, by what they take (401 with a bearer token, 403 when
 /// its requirement names roles, 404 with path parameters, 400 and 413 with
 /// a body, 422 with any input, 503 always); fills every missing
-/// description; keeps query and path parameters non-null (a URL cannot
+/// description; keeps every parameter non-null (a URL or a header cannot
 /// carry a null).
 pub fn complete(openapi: &mut openapi::OpenApi) {
     for item in openapi.paths.paths.values_mut() {
