@@ -9,11 +9,13 @@ use axum::{
     Json, Router,
     extract::{DefaultBodyLimit, State},
     http::{HeaderMap, HeaderName, HeaderValue, Request, StatusCode, header},
+    middleware,
     response::{IntoResponse, Response},
     routing::get,
 };
 use axum_prometheus::{
-    Handle, PrometheusMetricLayer, metrics_exporter_prometheus::PrometheusHandle,
+    EndpointLabel, Handle, PrometheusMetricLayer, PrometheusMetricLayerBuilder,
+    metrics_exporter_prometheus::PrometheusHandle,
 };
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -150,6 +152,16 @@ fn metrics_handle() -> PrometheusHandle {
     HANDLE.get_or_init(|| Handle::default().0).clone()
 }
 
+/// Request metrics labelled by route template; every unmatched path shares
+/// one label, so unknown addresses can't grow the series without bound.
+fn metrics_layer() -> PrometheusMetricLayer<'static> {
+    PrometheusMetricLayerBuilder::new()
+        .with_endpoint_label_type(EndpointLabel::MatchedPathWithFallbackFn(|_| {
+            "unmatched".to_owned()
+        }))
+        .build()
+}
+
 /// The whole HTTP surface: operations endpoints, API docs, the JSON API and
 /// the web pages. An unknown path under `/api` answers a problem document,
 /// any other the HTML 404 page.
@@ -165,12 +177,17 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         .merge(web::router(state.clone()))
         .fallback(web::error::fallback)
-        .with_state(state)
+        .layer(middleware::from_fn(crate::middleware::reject_control_chars))
+        .with_state(state.clone())
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .layer(CatchPanicLayer::custom(|_| {
             AppError::Internal(anyhow::anyhow!("handler panicked")).into_response()
         }))
-        .layer(PrometheusMetricLayer::new())
+        .layer(metrics_layer())
+        .layer(middleware::from_fn_with_state(
+            state,
+            crate::middleware::security_headers,
+        ))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
             let id = req

@@ -4,6 +4,8 @@ use std::{env, path::PathBuf, time::Duration};
 
 use anyhow::{Context, bail};
 
+use crate::domain::client_addr;
+
 #[derive(Clone, Debug)]
 pub struct Config {
     /// Listen address (`IMET_BIND`), default `127.0.0.1:8080`.
@@ -33,6 +35,9 @@ pub struct Config {
     /// Bearer token lifetime (`IMET_TOKEN_TTL_HOURS`, default 12).
     pub token_ttl: chrono::Duration,
     pub validity: ValidityDays,
+    /// `IMET_TRUSTED_PROXIES`: proxies whose `X-Forwarded-For` names the
+    /// client (comma-separated addresses or CIDR blocks); none by default.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 /// Validity windows of §2, in days (`IMET_ECL_VALIDITY_DAYS`,
@@ -103,6 +108,10 @@ impl Config {
                 opi: positive("IMET_OPI_VALIDITY_DAYS", 180)?,
                 vetting: positive("IMET_VETTING_VALIDITY_DAYS", 365)?,
             },
+            trusted_proxies: client_addr::parse_trusted(
+                &var("IMET_TRUSTED_PROXIES").unwrap_or_default(),
+            )
+            .map_err(|e| anyhow::anyhow!("IMET_TRUSTED_PROXIES: {e}"))?,
             data_dir,
         })
     }

@@ -12,5 +12,6 @@ pub mod entities;
 pub mod error;
 pub mod jobs;
 pub mod mail;
+pub mod middleware;
 pub mod services;
 pub mod web;

@@ -1,11 +1,5 @@
 //! Sign in and out with bearer tokens; who am I.
-use std::net::SocketAddr;
-
-use axum::{
-    Json,
-    extract::{ConnectInfo, State},
-    http::StatusCode,
-};
+use axum::{Json, extract::State, http::StatusCode};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -13,7 +7,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use validator::Validate;
 
 use crate::{
-    api::extract::{CurrentUser, ValidJson},
+    api::extract::{ClientAddr, CurrentUser, ValidJson},
     app::AppState,
     error::AppResult,
     services::{
@@ -49,14 +43,14 @@ pub struct LoginResponse {
               (status = 429)))]
 async fn login(
     State(state): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientAddr(client): ClientAddr,
     ValidJson(body): ValidJson<LoginRequest>,
 ) -> AppResult<Json<LoginResponse>> {
     let outcome = auth::login(
         &state.db,
         &body.email,
         &body.password,
-        &addr.ip().to_string(),
+        &client,
         state.config.token_ttl,
     )
     .await?;
@@ -72,7 +66,7 @@ async fn login(
     responses((status = 204)))]
 async fn logout(State(state): State<AppState>, user: CurrentUser) -> AppResult<StatusCode> {
     if let Some(token_id) = user.token_id {
-        auth::revoke_token(&state.db, token_id).await?;
+        auth::revoke_token(&state.db, &user, token_id).await?;
     }
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,10 +1,12 @@
 //! The request extractors every JSON handler uses: the caller (with role
 //! guards that run before the body is read), a validated JSON body and a
 //! validated query string.
+use std::net::SocketAddr;
+
 use axum::{
     body::Bytes,
     extract::{
-        FromRequest, FromRequestParts, Path, RawPathParams, Request,
+        ConnectInfo, FromRequest, FromRequestParts, Path, RawPathParams, Request,
         path::ErrorKind,
         rejection::{BytesRejection, PathRejection},
     },
@@ -15,7 +17,11 @@ use validator::Validate;
 
 use crate::{
     app::AppState,
-    domain::role::Role,
+    domain::{
+        client_addr::client_key,
+        role::Role,
+        text::{control_char_error, field_control_char_error},
+    },
     error::AppError,
     services::auth::{self, Caller},
 };
@@ -54,6 +60,33 @@ impl FromRequestParts<AppState> for CurrentUser {
         let caller = auth::authenticate(&state.db, &state.callers, token).await?;
         parts.extensions.insert(caller.clone());
         Ok(Self(caller))
+    }
+}
+
+/// The address a request is throttled by (SPEC §8): the socket peer, or the
+/// client a trusted proxy forwarded for (see [`client_key`]).
+pub struct ClientAddr(pub String);
+
+impl FromRequestParts<AppState> for ClientAddr {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|info| info.0.ip())
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no peer address")))?;
+        let forwarded: Vec<&str> = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        Ok(Self(client_key(
+            peer,
+            &forwarded,
+            &state.config.trusted_proxies,
+        )))
     }
 }
 
@@ -134,6 +167,7 @@ where
             .map_err(body_rejection)?;
         let value: serde_json::Value = serde_json::from_slice(&bytes)
             .map_err(|e| AppError::BadRequest(format!("The body is not valid JSON: {e}")))?;
+        reject_control_chars(&value, "")?;
         let parsed: T = serde_path_to_error::deserialize(value).map_err(|e| {
             let (field, message) =
                 describe_serde_error(&e.path().to_string(), &e.inner().to_string());
@@ -141,6 +175,41 @@ where
         })?;
         parsed.validate()?;
         Ok(Self(parsed))
+    }
+}
+
+/// 422 naming the first text (or member name) of a JSON document that holds
+/// a control character (SPEC §8); `path` is where `value` sits.
+fn reject_control_chars(value: &serde_json::Value, path: &str) -> Result<(), AppError> {
+    use serde_json::Value;
+    let name = |path: &str| {
+        if path.is_empty() {
+            "body".to_owned()
+        } else {
+            path.to_owned()
+        }
+    };
+    match value {
+        Value::String(text) => match field_control_char_error(path, text) {
+            Some(message) => Err(AppError::field(&name(path), message)),
+            None => Ok(()),
+        },
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, item)| reject_control_chars(item, &format!("{path}[{i}]"))),
+        Value::Object(members) => members.iter().try_for_each(|(key, member)| {
+            let inner = if path.is_empty() {
+                key.clone()
+            } else {
+                format!("{path}.{key}")
+            };
+            if let Some(message) = control_char_error(key, false) {
+                return Err(AppError::field(&name(path), message));
+            }
+            reject_control_chars(member, &inner)
+        }),
+        _ => Ok(()),
     }
 }
 
@@ -294,7 +363,36 @@ fn describe_serde_error(path: &str, message: &str) -> (String, String) {
 
 #[cfg(test)]
 mod tests {
-    use super::describe_serde_error;
+    use serde_json::json;
+
+    use super::{describe_serde_error, reject_control_chars};
+
+    #[test]
+    fn control_characters_in_json_name_their_field() {
+        let cases = [
+            (json!({"name": "Ali", "tags": ["a", "b"]}), None),
+            (json!({"name": "A\u{0}li"}), Some("name")),
+            (
+                json!({"opi_min": {"speaking": "2\u{3}"}}),
+                Some("opi_min.speaking"),
+            ),
+            (json!({"items": ["ok", "b\u{88}"]}), Some("items[1]")),
+            (json!({"reason": "line one\r\nline two\ttab"}), None),
+            (json!({"name": "two\nlines"}), Some("name")),
+            (json!({"bad\u{1}key": 1}), Some("body")),
+            (json!("\u{0}"), Some("body")),
+            (json!({"seats": 3, "active": true, "x": null}), None),
+        ];
+        for (value, field) in cases {
+            let named = reject_control_chars(&value, "").err().map(|e| match e {
+                crate::error::AppError::Validation(fields) => {
+                    fields.into_keys().next().unwrap_or_default()
+                }
+                other => panic!("{other:?}"),
+            });
+            assert_eq!(named.as_deref(), field, "{value}");
+        }
+    }
 
     #[test]
     fn serde_errors_name_the_field() {

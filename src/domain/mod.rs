@@ -2,6 +2,7 @@
 //! data, and decisions computed from them. Each rule has a table of cases.
 pub mod actor;
 pub mod checks;
+pub mod client_addr;
 pub mod cost;
 pub mod country_code;
 pub mod course;

@@ -9,14 +9,18 @@ use argon2::{
 };
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, prelude::*, sea_query::Expr,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, prelude::*, sea_query::Expr,
 };
+use serde_json::json;
 use sha2::{Digest, Sha256};
 use tokio::sync::Semaphore;
 
 use crate::{
-    db,
+    db::{
+        self,
+        audit::{self, Change},
+    },
     domain::{actor::Actor, country_code::CountryCode},
     entities::{api_token, login_attempt, user},
     error::{AppError, AppResult},
@@ -95,7 +99,7 @@ pub async fn login(
 /// The one password check of every sign-in (API token or web session).
 /// Unknown email, wrong password and deactivated account all answer the same
 /// 401. Throttled callers get 429 before their password is even looked at.
-/// Every attempt is recorded for throttling.
+/// Every attempt is recorded for throttling, and audited.
 pub async fn check_credentials(
     db: &DatabaseConnection,
     email: &str,
@@ -104,7 +108,7 @@ pub async fn check_credentials(
 ) -> AppResult<user::Model> {
     let email = email.trim().to_lowercase();
     let now = Utc::now();
-    check_throttle(db, &email, client_addr, now).await?;
+    let attempt = reserve_attempt(db, &email, client_addr, now).await?;
 
     let account = user::Entity::find()
         .filter(user::Column::Email.eq(&email))
@@ -117,31 +121,92 @@ pub async fn check_credentials(
     let password_ok = verify_password(password.to_owned(), hash).await;
     let account = account.filter(|u| password_ok && u.active);
 
-    login_attempt::ActiveModel {
-        email: Set(email.clone()),
-        client_addr: Set(client_addr.to_owned()),
-        succeeded: Set(account.is_some()),
-        attempted_at: Set(now),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-
+    let txn = db::write_txn(db).await?;
     let Some(account) = account else {
+        audit_failure(&txn, &email, client_addr, "wrong credentials").await?;
+        txn.commit().await?;
         return Err(AppError::Unauthorized);
     };
+    login_attempt::Entity::update_many()
+        .col_expr(login_attempt::Column::Succeeded, Expr::value(true))
+        .filter(login_attempt::Column::Id.eq(attempt))
+        .exec(&txn)
+        .await?;
+    audit::record(
+        &txn,
+        Change::new(Some(account.id), "auth.sign_in", "user", account.id)
+            .after(Some(json!({"email": email, "client": client_addr}))),
+    )
+    .await?;
     // Attempts older than the window no longer matter to anyone.
     login_attempt::Entity::delete_many()
         .filter(login_attempt::Column::AttemptedAt.lt(now - Duration::days(1)))
-        .exec(db)
+        .exec(&txn)
         .await?;
+    txn.commit().await?;
     Ok(account)
+}
+
+/// Records the attempt as a failure before its password is checked, or
+/// answers 429, in one step that parallel attempts take one at a time: of
+/// any number of simultaneous wrong passwords for one account, at most
+/// [`ACCOUNT_FAILURE_LIMIT`] get to be checked. A correct password turns its
+/// attempt into a success afterwards. Returns the attempt's id.
+async fn reserve_attempt(
+    db: &DatabaseConnection,
+    email: &str,
+    client_addr: &str,
+    now: DateTime<Utc>,
+) -> AppResult<i32> {
+    let txn = db::write_txn(db).await?;
+    if txn.get_database_backend() == DbBackend::Postgres {
+        // SQLite runs one write transaction at a time already.
+        txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({SIGN_IN_LOCK})"))
+            .await?;
+    }
+    if let Err(throttled) = check_throttle(&txn, email, client_addr, now).await {
+        if matches!(throttled, AppError::TooManyRequests { .. }) {
+            audit_failure(&txn, email, client_addr, "throttled").await?;
+            txn.commit().await?;
+        }
+        return Err(throttled);
+    }
+    let attempt = login_attempt::ActiveModel {
+        email: Set(email.to_owned()),
+        client_addr: Set(client_addr.to_owned()),
+        succeeded: Set(false),
+        attempted_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(attempt.id)
+}
+
+/// The advisory lock that orders sign-in attempts on PostgreSQL.
+const SIGN_IN_LOCK: i64 = 0x1_3e70_516e;
+
+async fn audit_failure<C: ConnectionTrait>(
+    db: &C,
+    email: &str,
+    client_addr: &str,
+    reason: &str,
+) -> AppResult<()> {
+    audit::record(
+        db,
+        Change::new(None, "auth.sign_in_failed", "user", email).after(Some(
+            json!({"email": email, "client": client_addr, "reason": reason}),
+        )),
+    )
+    .await?;
+    Ok(())
 }
 
 /// 429 when the account has [`ACCOUNT_FAILURE_LIMIT`] failures since its last
 /// success within the window, or the client address [`CLIENT_FAILURE_LIMIT`].
-async fn check_throttle(
-    db: &DatabaseConnection,
+async fn check_throttle<C: ConnectionTrait>(
+    db: &C,
     email: &str,
     client_addr: &str,
     now: DateTime<Utc>,
@@ -190,8 +255,8 @@ async fn check_throttle(
 }
 
 /// Times of the newest `limit` failures matching `who` after `since`, newest first.
-async fn failures(
-    db: &DatabaseConnection,
+async fn failures<C: ConnectionTrait>(
+    db: &C,
     who: sea_orm::sea_query::SimpleExpr,
     since: DateTime<Utc>,
     limit: usize,
@@ -311,15 +376,20 @@ pub fn current_user(account: user::Model, token_id: Option<i32>) -> AppResult<Ca
     })
 }
 
-/// Revokes one token (logout), in a write transaction so that no copy of
-/// its caller outlives it.
-pub async fn revoke_token(db: &DatabaseConnection, token_id: i32) -> AppResult<()> {
+/// Revokes one token (the API's sign-out), audited, in a write transaction
+/// so that no copy of its caller outlives it.
+pub async fn revoke_token(db: &DatabaseConnection, actor: &Actor, token_id: i32) -> AppResult<()> {
     let txn = db::write_txn(db).await?;
     api_token::Entity::update_many()
         .col_expr(api_token::Column::RevokedAt, Expr::value(Utc::now()))
         .filter(api_token::Column::Id.eq(token_id))
         .exec(&txn)
         .await?;
+    audit::record(
+        &txn,
+        Change::new(Some(actor.id), "api_token.revoke", "api_token", token_id),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }

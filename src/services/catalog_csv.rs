@@ -20,6 +20,7 @@ use crate::{
     db,
     db::audit::{self, Change, snapshot},
     domain::actor::Actor,
+    domain::text::{csv_cell_in, csv_cell_out, field_control_char_error},
     domain::{
         course::{Audience, Category},
         ilr::Opi,
@@ -75,21 +76,22 @@ pub async fn export<C: ConnectionTrait>(db: &C) -> AppResult<String> {
     writer.write_record(COLUMNS).map_err(csv_error)?;
     for c in views {
         let audience: Vec<&str> = c.audience.iter().map(|a| a.as_str()).collect();
+        let cells = [
+            c.masl_id,
+            c.title,
+            c.school,
+            c.location,
+            c.category.to_string(),
+            c.ecl_min.map(|e| e.to_string()).unwrap_or_default(),
+            c.opi_min.map(|o| o.to_string()).unwrap_or_default(),
+            c.e_imet.to_string(),
+            audience.join(";"),
+            c.prerequisites.join(";"),
+            c.active.to_string(),
+            c.description,
+        ];
         writer
-            .write_record([
-                c.masl_id,
-                c.title,
-                c.school,
-                c.location,
-                c.category.to_string(),
-                c.ecl_min.map(|e| e.to_string()).unwrap_or_default(),
-                c.opi_min.map(|o| o.to_string()).unwrap_or_default(),
-                c.e_imet.to_string(),
-                audience.join(";"),
-                c.prerequisites.join(";"),
-                c.active.to_string(),
-                c.description,
-            ])
+            .write_record(cells.iter().map(|cell| csv_cell_out(cell).into_owned()))
             .map_err(csv_error)?;
     }
     let bytes = writer
@@ -153,11 +155,17 @@ fn parse(bytes: &[u8]) -> Result<Vec<Row>, Vec<RowError>> {
             ));
             continue;
         }
+        if let Some((name, message)) = header.iter().zip(record.iter()).find_map(|(name, value)| {
+            field_control_char_error(name, value).map(|m| (name.trim(), m))
+        }) {
+            errors.push(row_error(line, name, &message));
+            continue;
+        }
         let cell = |name: &str| {
             columns
                 .get(name)
                 .and_then(|i| record.get(*i))
-                .map(str::trim)
+                .map(|value| csv_cell_in(value).trim())
         };
         match read_row(cell) {
             Ok(fields) => {

@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 
 use crate::{
     domain::actor::Actor,
+    domain::text::csv_cell_out,
     domain::{
         course::Category,
         fiscal_year::fiscal_year_end,
@@ -189,22 +190,23 @@ pub fn to_csv(report: &FundingReport) -> AppResult<String> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(CSV_COLUMNS).map_err(csv_error)?;
     for c in &report.countries {
+        let cells = [
+            report.fiscal_year.to_string(),
+            c.country_code.clone(),
+            c.country_name.clone(),
+            c.allocated_cents.to_string(),
+            c.committed_cents.to_string(),
+            c.available_cents.to_string(),
+            c.pme_committed_cents.to_string(),
+            c.pme_share
+                .as_deref()
+                .map(|s| s.trim_end_matches('%').to_owned())
+                .unwrap_or_default(),
+            c.pme_share_below_50.to_string(),
+            c.lapsed_cents.to_string(),
+        ];
         writer
-            .write_record([
-                report.fiscal_year.to_string(),
-                c.country_code.clone(),
-                c.country_name.clone(),
-                c.allocated_cents.to_string(),
-                c.committed_cents.to_string(),
-                c.available_cents.to_string(),
-                c.pme_committed_cents.to_string(),
-                c.pme_share
-                    .as_deref()
-                    .map(|s| s.trim_end_matches('%').to_owned())
-                    .unwrap_or_default(),
-                c.pme_share_below_50.to_string(),
-                c.lapsed_cents.to_string(),
-            ])
+            .write_record(cells.iter().map(|cell| csv_cell_out(cell).into_owned()))
             .map_err(csv_error)?;
     }
     let bytes = writer

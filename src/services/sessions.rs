@@ -1,16 +1,21 @@
 //! Web sessions in the database, so several instances share them. The cookie
 //! holds a random session id; only its SHA-256 is stored. Each session has
-//! its own CSRF token and at most one pending flash message. A visitor gets a
-//! session before signing in (the sign-in form carries a CSRF token too);
-//! signing in replaces it with a new one, so a planted id never gains rights.
+//! its own CSRF token and at most one pending flash message. Only a sign-in
+//! starts a session, with a fresh id (a planted one never gains rights);
+//! nothing is stored for an anonymous visitor.
 use chrono::{Duration, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, prelude::*,
-    sea_query::Expr,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    prelude::*, sea_query::Expr,
 };
 use sha2::{Digest, Sha256};
 
 use crate::{
+    db::{
+        self,
+        audit::{self, Change},
+    },
+    domain::actor::Actor,
     entities::{user, web_session},
     error::AppResult,
     services::auth,
@@ -41,13 +46,11 @@ fn id_hash(cookie_id: &str) -> String {
     hex::encode(Sha256::digest(cookie_id.as_bytes()))
 }
 
-/// Starts a session for `user` (or a visitor) that expires after `ttl`, with
-/// an optional flash message for the first page it shows.
+/// Starts a session for `user` that expires after `ttl`.
 pub async fn start<C: ConnectionTrait>(
     db: &C,
-    user: Option<Caller>,
+    user: Caller,
     ttl: Duration,
-    flash: Option<String>,
 ) -> AppResult<NewSession> {
     let now = Utc::now();
     // Expired sessions are of no use to anyone.
@@ -59,9 +62,9 @@ pub async fn start<C: ConnectionTrait>(
     let csrf_token = random_hex();
     let row = web_session::ActiveModel {
         id_hash: Set(id_hash(&cookie_id)),
-        user_id: Set(user.as_ref().map(|u| u.id)),
+        user_id: Set(Some(user.id)),
         csrf_token: Set(csrf_token.clone()),
-        flash: Set(flash.clone()),
+        flash: Set(None),
         created_at: Set(now),
         expires_at: Set(now + ttl),
         ..Default::default()
@@ -72,9 +75,9 @@ pub async fn start<C: ConnectionTrait>(
         cookie_id,
         session: Session {
             id: row.id,
-            user,
+            user: Some(user),
             csrf_token,
-            flash,
+            flash: None,
         },
     })
 }
@@ -136,11 +139,18 @@ pub async fn take_flash<C: ConnectionTrait>(
     Ok(session.flash.clone())
 }
 
-/// Ends one session (sign-out, or replaced at sign-in).
-pub async fn end<C: ConnectionTrait>(db: &C, session_id: i32) -> AppResult<()> {
+/// Ends one session: its user signs out (audited).
+pub async fn sign_out(db: &DatabaseConnection, actor: &Actor, session_id: i32) -> AppResult<()> {
+    let txn = db::write_txn(db).await?;
     web_session::Entity::delete_by_id(session_id)
-        .exec(db)
+        .exec(&txn)
         .await?;
+    audit::record(
+        &txn,
+        Change::new(Some(actor.id), "auth.sign_out", "web_session", session_id),
+    )
+    .await?;
+    txn.commit().await?;
     Ok(())
 }
 

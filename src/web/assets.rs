@@ -1,10 +1,5 @@
-//! The stylesheet, compiled into the binary, and the headers every page gets.
-use axum::{
-    extract::Request,
-    http::{HeaderValue, header},
-    middleware::Next,
-    response::{IntoResponse, Response},
-};
+//! The stylesheet, compiled into the binary.
+use axum::{http::header, response::IntoResponse};
 
 const STYLESHEET: &str = include_str!("../../static/app.css");
 
@@ -21,25 +16,4 @@ pub async fn stylesheet() -> impl IntoResponse {
         ],
         STYLESHEET,
     )
-}
-
-/// Pages load nothing from elsewhere and are never framed.
-pub async fn security_headers(request: Request, next: Next) -> Response {
-    let mut response = next.run(request).await;
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-        ),
-    );
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("same-origin"),
-    );
-    response
 }

@@ -18,7 +18,7 @@ use crate::{
         error::{PageError, PageResult},
         forms::FormErrors,
         layout::Layout,
-        session::{AdminSignedIn, SignedIn},
+        session::{AdminSignedIn, CSRF_FIELD, ExpectedCsrf, SignedIn},
     },
 };
 
@@ -72,16 +72,28 @@ fn unreadable(err: impl std::fmt::Display, status: StatusCode) -> PageError {
 pub async fn import(
     State(state): State<AppState>,
     AdminSignedIn(admin): AdminSignedIn,
+    expected: ExpectedCsrf,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> PageResult {
     let mut multipart = multipart.map_err(|e| unreadable(&e, e.status()))?;
     let mut file = None;
     let mut pasted = String::new();
+    let mut token_checked = false;
     while let Some(field) = multipart
         .next_field()
         .await
         .map_err(|e| unreadable(&e, e.status()))?
     {
+        // The form's token comes first: nothing else is read before it is checked.
+        if !token_checked {
+            let sent = match field.name() {
+                Some(CSRF_FIELD) => field.text().await.ok(),
+                _ => None,
+            };
+            expected.check(sent.as_deref())?;
+            token_checked = true;
+            continue;
+        }
         match field.name() {
             Some("file") => {
                 let bytes = field
@@ -95,6 +107,9 @@ pub async fn import(
             }
             _ => {}
         }
+    }
+    if !token_checked {
+        expected.check(None)?;
     }
     let csv = match file {
         Some(bytes) => bytes.to_vec(),

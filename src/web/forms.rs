@@ -9,13 +9,22 @@ use serde::de::DeserializeOwned;
 use validator::Validate;
 
 use crate::{
+    domain::text::field_control_char_error,
     error::{AppError, FieldErrors},
     services::countries::CountryView,
-    web::error::PageError,
+    web::{
+        error::PageError,
+        session::{CSRF_FIELD, ExpectedCsrf},
+    },
 };
 
-/// A url-encoded form body (its CSRF token has been checked by the session
-/// layer). A field repeated in the body (ticked checkboxes of one name) reads
+/// The form of a button that posts nothing but its CSRF token.
+#[derive(serde::Deserialize)]
+pub struct NoFields {}
+
+/// A url-encoded form body, read only once the extractors before it (sign-in,
+/// role) have passed; its `csrf_token` must be the one the session layer
+/// expects, or the 403 page answers. A field repeated in the body (ticked checkboxes of one name) reads
 /// into a `Vec`; an empty value into `None` for an `Option`.
 pub struct WebForm<T>(pub T);
 
@@ -35,9 +44,19 @@ where
         if !is_form {
             return Err(AppError::BadRequest("Expected a form submission.".into()).into());
         }
+        let expected = req.extensions().get::<ExpectedCsrf>().cloned();
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
             .map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}")))?;
+        let sent = form_urlencoded::parse(&bytes)
+            .find(|(name, _)| name == CSRF_FIELD)
+            .map(|(_, value)| value);
+        expected.ok_or(PageError::Csrf)?.check(sent.as_deref())?;
+        if let Some((field, message)) = form_urlencoded::parse(&bytes).find_map(|(name, value)| {
+            field_control_char_error(&name, &value).map(|m| (name.into_owned(), m))
+        }) {
+            return Err(AppError::field(&field, message).into());
+        }
         serde_html_form::from_bytes(&bytes)
             .map(Self)
             .map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}")).into())

@@ -114,8 +114,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/outbox", get(outbox::list))
         .route("/outbox/{id}/retry", post(outbox::retry))
         .layer(middleware::from_fn_with_state(state, session::load))
-        .layer(CatchPanicLayer::custom(error::panic_page))
-        .layer(middleware::from_fn(assets::security_headers));
+        .layer(CatchPanicLayer::custom(error::panic_page));
     Router::new()
         .route("/static/app.css", get(assets::stylesheet))
         .merge(pages)

@@ -14,7 +14,7 @@ use crate::{
     web::{
         error::{PageResult, render},
         format::{Tag, link_with_query},
-        forms::{Choice, choices},
+        forms::{Choice, NoFields, WebForm, choices},
         layout::Layout,
         session::AdminSignedIn,
     },
@@ -94,6 +94,7 @@ pub async fn retry(
     State(state): State<AppState>,
     AdminSignedIn(admin): AdminSignedIn,
     Path(id): Path<i32>,
+    WebForm(_): WebForm<NoFields>,
 ) -> PageResult {
     let message = outbox::retry(&state.db, &state.mailer, &admin.user, id).await?;
     admin

@@ -1,8 +1,7 @@
-//! The session cookie, the layer that resolves it (and refuses any POST
-//! without the session's CSRF token), and the extractors pages use to know
-//! who is signed in.
+//! The session cookie, the layer that resolves it (and gives every POST the
+//! CSRF token its form must carry), and the extractors pages use to know who
+//! is signed in.
 use axum::{
-    body::{Body, Bytes, to_bytes},
     extract::{FromRequestParts, Request, State},
     http::{HeaderMap, HeaderValue, Method, header, request::Parts},
     middleware::Next,
@@ -12,12 +11,10 @@ use axum_extra::extract::cookie::{Cookie, SameSite};
 
 use crate::{
     api::extract::gated,
-    app::{AppState, JSON_BODY_LIMIT},
+    app::AppState,
     domain::role::Role,
-    error::AppError,
     services::{
         auth::Caller,
-        catalog_csv::MAX_IMPORT_BYTES,
         sessions::{self, NewSession, Session},
     },
     web::{
@@ -31,15 +28,16 @@ pub const COOKIE_NAME: &str = "imet_session";
 /// The form field every POST carries.
 pub const CSRF_FIELD: &str = "csrf_token";
 
-fn cookie_id(headers: &HeaderMap) -> Option<String> {
+fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| Cookie::parse(pair.trim().to_owned()).ok())
-        .find(|c| c.name() == COOKIE_NAME)
+        .find(|c| c.name() == name)
         .map(|c| c.value().to_owned())
+        .filter(|value| !value.is_empty())
 }
 
 /// The `Set-Cookie` value for a new session: HttpOnly, SameSite=Lax, and
@@ -55,6 +53,23 @@ pub fn session_cookie(state: &AppState, new: &NewSession) -> HeaderValue {
     HeaderValue::from_str(&cookie.to_string()).expect("hex cookie value is a valid header")
 }
 
+/// The `Set-Cookie` value of the sign-in form's token: sent back only to
+/// `/login`, never to another site's request, and gone with the browser.
+pub fn login_cookie(state: &AppState, token: &str) -> HeaderValue {
+    let cookie = Cookie::build((LOGIN_COOKIE, token.to_owned()))
+        .path("/login")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(state.config.base_url.starts_with("https://"))
+        .build();
+    HeaderValue::from_str(&cookie.to_string()).expect("hex cookie value is a valid header")
+}
+
+/// The sign-in form's token from the request's cookie, if it has one.
+pub fn login_token(headers: &HeaderMap) -> Option<String> {
+    cookie_value(headers, LOGIN_COOKIE)
+}
+
 /// Adds the cookie of a new session to a response.
 pub fn with_session_cookie(
     state: &AppState,
@@ -68,46 +83,64 @@ pub fn with_session_cookie(
     response
 }
 
+/// The cookie of the sign-in form's CSRF token: a visitor has no session
+/// (none is stored for anonymous requests), so the form's token is checked
+/// against this cookie instead (a double-submit token).
+pub const LOGIN_COOKIE: &str = "imet_login";
+
+/// The CSRF token the form of a POST must carry, set by [`load`]. The form
+/// extractors check it when they read the body, which happens after the
+/// handler's sign-in and role checks: no body is read before them.
+#[derive(Clone, Debug)]
+pub struct ExpectedCsrf(String);
+
+impl ExpectedCsrf {
+    /// Accepts `sent` when it is this token, else the 403 page.
+    pub fn check(&self, sent: Option<&str>) -> Result<(), PageError> {
+        match sent {
+            Some(sent) if same_token(&self.0, sent) => Ok(()),
+            _ => Err(PageError::Csrf),
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ExpectedCsrf {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, PageError> {
+        parts
+            .extensions
+            .get::<Self>()
+            .cloned()
+            .ok_or(PageError::Csrf)
+    }
+}
+
 /// Resolves the session cookie for every page and puts the [`Session`] in
-/// the request. A POST must carry the session's CSRF token in its form
-/// body, or it is refused with a 403 page before any handler runs.
-pub async fn load(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let session = match cookie_id(request.headers()) {
+/// the request. A POST gets the token its form must carry: the session's
+/// when signed in, the sign-in cookie's on `/login`; any other POST is
+/// refused with the 403 page at once, its body unread.
+pub async fn load(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let session = match cookie_value(request.headers(), COOKIE_NAME) {
         Some(id) => match sessions::resolve(&state.db, &id).await {
-            Ok(session) => session,
+            Ok(session) => session.filter(|s| s.user.is_some()),
             Err(err) => return PageError::from(err).into_response(),
         },
         None => None,
     };
-    let mut request = if request.method() == Method::POST {
-        let (parts, body) = request.into_parts();
-        let multipart = is_multipart(&parts.headers);
-        // A file upload may be as large as a CSV import; any other form as a JSON body.
-        let limit = if multipart {
-            MAX_IMPORT_BYTES + MULTIPART_ENVELOPE_BYTES
-        } else {
-            JSON_BODY_LIMIT
+    if request.method() == Method::POST {
+        let expected = match &session {
+            Some(session) => Some(session.csrf_token.clone()),
+            None if request.uri().path() == "/login" => {
+                cookie_value(request.headers(), LOGIN_COOKIE)
+            }
+            None => None,
         };
-        let Ok(bytes) = to_bytes(body, limit).await else {
-            return PageError::from(AppError::PayloadTooLarge("The form is too large.".into()))
-                .into_response();
-        };
-        let sent = if multipart {
-            multipart_token(&parts.headers, bytes.clone()).await
-        } else {
-            form_urlencoded::parse(&bytes)
-                .find(|(name, _)| name == CSRF_FIELD)
-                .map(|(_, value)| value.into_owned())
-        };
-        let valid =
-            matches!((&session, sent), (Some(s), Some(sent)) if same_token(&s.csrf_token, &sent));
-        if !valid {
+        let Some(expected) = expected else {
             return PageError::Csrf.into_response();
-        }
-        Request::from_parts(parts, Body::from(bytes))
-    } else {
-        request
-    };
+        };
+        request.extensions_mut().insert(ExpectedCsrf(expected));
+    }
     if let Some(session) = session {
         request.extensions_mut().insert(session);
     }
@@ -116,26 +149,6 @@ pub async fn load(State(state): State<AppState>, request: Request, next: Next) -
 
 /// Room for the parts of a file upload around the file itself.
 pub const MULTIPART_ENVELOPE_BYTES: usize = 64 * 1024;
-
-fn is_multipart(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("multipart/form-data"))
-}
-
-/// The CSRF token of a `multipart/form-data` body (a file upload form).
-async fn multipart_token(headers: &HeaderMap, bytes: Bytes) -> Option<String> {
-    let content_type = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
-    let boundary = multer::parse_boundary(content_type).ok()?;
-    let mut multipart = multer::Multipart::new(Body::from(bytes).into_data_stream(), boundary);
-    while let Ok(Some(field)) = multipart.next_field().await {
-        if field.name() == Some(CSRF_FIELD) {
-            return field.text().await.ok();
-        }
-    }
-    None
-}
 
 /// Compares in time independent of where the tokens differ.
 fn same_token(expected: &str, sent: &str) -> bool {
@@ -147,7 +160,7 @@ fn same_token(expected: &str, sent: &str) -> bool {
             == 0
 }
 
-/// The session of the request, if the browser has one (signed in or not).
+/// The signed-in session of the request, if the browser has one.
 pub struct Visitor(pub Option<Session>);
 
 impl FromRequestParts<AppState> for Visitor {

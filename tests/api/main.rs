@@ -10,6 +10,7 @@ mod countries;
 mod csv;
 mod errors;
 mod funding;
+mod hardening;
 mod helpers;
 mod mail;
 mod nominations;

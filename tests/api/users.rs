@@ -46,7 +46,7 @@ async fn admin_creates_lists_and_updates_users() {
     assert_eq!(promoted.body["role"], "program_officer");
     assert!(promoted.body["country_code"].is_null());
 
-    // Every change is audited.
+    // Every change is audited, and so is the sign-in in between.
     let audit = app
         .get(&c.officer, &format!("/api/v1/audit?entity=user&id={id}"))
         .await;
@@ -61,6 +61,7 @@ async fn admin_creates_lists_and_updates_users() {
         vec![
             json!("user.update"),
             json!("user.update"),
+            json!("auth.sign_in"),
             json!("user.create")
         ]
     );

@@ -1,6 +1,8 @@
-//! The pages through a plain HTTP client that keeps one session cookie and
-//! follows no redirects, to check what a browser cannot show: status codes,
+//! The pages through a plain HTTP client that keeps its cookies and follows
+//! no redirects, to check what a browser cannot show: status codes,
 //! headers, and forms posted without (or with a wrong) CSRF token.
+use std::collections::BTreeMap;
+
 use reqwest::{StatusCode, header, redirect::Policy};
 
 use crate::common::TestApp;
@@ -8,8 +10,8 @@ use crate::common::TestApp;
 pub struct WebClient {
     client: reqwest::Client,
     base: String,
-    /// The `imet_session` cookie, once the server set one.
-    pub cookie: Option<String>,
+    /// The cookies the server set, by name.
+    pub cookies: BTreeMap<String, String>,
     /// The CSRF token of the last page that had a form.
     pub csrf_token: Option<String>,
 }
@@ -44,6 +46,11 @@ impl Page {
 }
 
 impl WebClient {
+    /// The `imet_session` cookie, once the server set one.
+    pub fn session_cookie(&self) -> Option<&str> {
+        self.cookies.get("imet_session").map(String::as_str)
+    }
+
     pub fn new(app: &TestApp) -> Self {
         Self {
             client: reqwest::Client::builder()
@@ -51,15 +58,21 @@ impl WebClient {
                 .build()
                 .expect("client"),
             base: app.base.clone(),
-            cookie: None,
+            cookies: BTreeMap::new(),
             csrf_token: None,
         }
     }
 
     async fn send(&mut self, request: reqwest::RequestBuilder) -> Page {
-        let request = match &self.cookie {
-            Some(cookie) => request.header(header::COOKIE, format!("imet_session={cookie}")),
-            None => request,
+        let request = if self.cookies.is_empty() {
+            request
+        } else {
+            let pairs: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(name, value)| format!("{name}={value}"))
+                .collect();
+            request.header(header::COOKIE, pairs.join("; "))
         };
         let response = request.send().await.expect("request");
         let page = Page {
@@ -67,12 +80,11 @@ impl WebClient {
             headers: response.headers().clone(),
             body: response.text().await.expect("body"),
         };
-        if let Some(value) = page
-            .set_cookie()
-            .and_then(|c| c.strip_prefix("imet_session="))
-            .and_then(|c| c.split(';').next())
-        {
-            self.cookie = Some(value.to_owned());
+        for set in page.headers.get_all(header::SET_COOKIE) {
+            let pair = set.to_str().unwrap_or("").split(';').next().unwrap_or("");
+            if let Some((name, value)) = pair.split_once('=') {
+                self.cookies.insert(name.to_owned(), value.to_owned());
+            }
         }
         if let Some(token) = page
             .body

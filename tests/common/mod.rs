@@ -6,6 +6,11 @@
 #![allow(dead_code)]
 use std::{sync::Once, time::Duration};
 
+use tokio::{
+    io::{AsyncReadExt, AsyncWriteExt},
+    net::TcpStream,
+};
+
 use imet::{
     app::{self, AppState},
     config::Config,
@@ -78,6 +83,7 @@ pub async fn test_config(dir: &TempDir) -> Config {
         bootstrap_admin: Some((ADMIN_EMAIL.into(), PASSWORD.into())),
         token_ttl: chrono::Duration::hours(12),
         validity: Default::default(),
+        trusted_proxies: Vec::new(),
     }
 }
 
@@ -325,5 +331,48 @@ impl TestApp {
             .await;
         assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
         answer.body
+    }
+}
+
+impl TestApp {
+    /// Sends a request whose body announces 8 MiB but stops after 1 KiB, and
+    /// returns the status the server answers without waiting for the rest; a
+    /// server that reads the body first never answers within the timeout.
+    pub async fn status_before_body(
+        &self,
+        path: &str,
+        content_type: &str,
+        extra_headers: &[(&str, &str)],
+    ) -> u16 {
+        let address = self.base.trim_start_matches("http://");
+        let mut stream = TcpStream::connect(address).await.expect("connect");
+        let mut head = format!(
+            "POST {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: {content_type}\r\n\
+             Content-Length: {}\r\n",
+            8 * 1024 * 1024
+        );
+        for (name, value) in extra_headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str("\r\n");
+        stream.write_all(head.as_bytes()).await.unwrap();
+        stream.write_all(&[b'a'; 1024]).await.unwrap();
+        let mut answer = Vec::new();
+        let mut buffer = [0u8; 1024];
+        tokio::time::timeout(Duration::from_secs(5), async {
+            while !answer.windows(4).any(|w| w == b"\r\n\r\n") {
+                let n = stream.read(&mut buffer).await.expect("read");
+                assert!(n > 0, "connection closed without an answer");
+                answer.extend_from_slice(&buffer[..n]);
+            }
+        })
+        .await
+        .unwrap_or_else(|_| panic!("{path}: no answer before the body was sent"));
+        let status_line = String::from_utf8_lossy(&answer);
+        status_line
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .expect("status code")
     }
 }

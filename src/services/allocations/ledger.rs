@@ -79,22 +79,55 @@ pub async fn release<C: ConnectionTrait>(db: &C, key: &AllocationKey, cents: i64
 }
 
 /// Sets `frozen` on each of the country's allocations from the suspensions
-/// in effect on `today` for its program.
+/// in effect on `today` for its program; each freeze and unfreeze is
+/// audited as done by `actor` (`None`: the daily job).
 pub async fn refresh_frozen<C: ConnectionTrait>(
     db: &C,
     country: &str,
+    actor: Option<i32>,
     today: NaiveDate,
 ) -> AppResult<()> {
     let history = suspensions::history(db, country).await?;
     for program in [Program::Imet, Program::Fmf] {
         let frozen = frozen_by(&history, program, today);
-        allocation::Entity::update_many()
-            .col_expr(allocation::Column::Frozen, Expr::value(frozen))
+        let changing = allocation::Entity::find()
             .filter(allocation::Column::CountryCode.eq(country))
             .filter(allocation::Column::Program.eq(program.as_str()))
             .filter(allocation::Column::Frozen.ne(frozen))
-            .exec(db)
+            .all(db)
             .await?;
+        for a in changing {
+            let changed = allocation::Entity::update_many()
+                .col_expr(allocation::Column::Frozen, Expr::value(frozen))
+                .filter(allocation::Column::Id.eq(a.id))
+                .filter(allocation::Column::Frozen.ne(frozen))
+                .exec(db)
+                .await?;
+            if changed.rows_affected == 0 {
+                continue;
+            }
+            let action = if frozen {
+                "allocation.freeze"
+            } else {
+                "allocation.unfreeze"
+            };
+            let key = AllocationKey {
+                country_code: a.country_code.clone(),
+                program: a.program,
+                fiscal_year: a.fiscal_year,
+            };
+            let after = allocation::Model {
+                frozen,
+                ..a.clone()
+            };
+            audit::record(
+                db,
+                Change::new(actor, action, "allocation", key)
+                    .before(snapshot(&AllocationView::from(a)))
+                    .after(snapshot(&AllocationView::from(after))),
+            )
+            .await?;
+        }
     }
     Ok(())
 }

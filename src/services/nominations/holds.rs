@@ -99,7 +99,7 @@ pub async fn apply_suspensions(
             to: to.label().to_owned(),
         });
     }
-    allocations::refresh_frozen(txn, country, today).await?;
+    allocations::refresh_frozen(txn, country, actor, today).await?;
     Ok(affected)
 }
 

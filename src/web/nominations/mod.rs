@@ -41,8 +41,8 @@ use crate::{
         error::{PageResult, render},
         format::{Tag, link_with_query, moment, optional, parse_date},
         forms::{
-            Choice, FormErrors, WebForm, add_error, choices, country_choices, rename_fields,
-            validate_into,
+            Choice, FormErrors, NoFields, WebForm, add_error, choices, country_choices,
+            rename_fields, validate_into,
         },
         layout::Layout,
         session::{NominatorSignedIn, SignedIn, StaffSignedIn},

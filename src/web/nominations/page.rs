@@ -182,6 +182,7 @@ pub async fn submit(
     State(state): State<AppState>,
     NominatorSignedIn(signed_in): NominatorSignedIn,
     Path(id): Path<i32>,
+    WebForm(_): WebForm<NoFields>,
 ) -> PageResult {
     let outcome = nominations::submit(&state, &signed_in.user, id).await;
     let done = "The nomination is submitted.";
@@ -193,6 +194,7 @@ pub async fn approve(
     State(state): State<AppState>,
     StaffSignedIn(officer): StaffSignedIn,
     Path(id): Path<i32>,
+    WebForm(_): WebForm<NoFields>,
 ) -> PageResult {
     let outcome = nominations::approve(&state, &officer.user, id).await;
     let done = "The nomination is approved: its cost is committed and a seat taken.";
@@ -226,6 +228,7 @@ pub async fn waitlist(
     State(state): State<AppState>,
     StaffSignedIn(officer): StaffSignedIn,
     Path(id): Path<i32>,
+    WebForm(_): WebForm<NoFields>,
 ) -> PageResult {
     let outcome = nominations::waitlist(&state, &officer.user, id).await;
     let done = "The nomination is on the waitlist.";
@@ -260,6 +263,7 @@ pub async fn complete(
     State(state): State<AppState>,
     StaffSignedIn(officer): StaffSignedIn,
     Path(id): Path<i32>,
+    WebForm(_): WebForm<NoFields>,
 ) -> PageResult {
     let outcome = nominations::complete(&state, &officer.user, id).await;
     let done = "The nomination is completed.";
