@@ -190,8 +190,7 @@ fn metrics_layer() -> PrometheusMetricLayer<'static> {
 /// any other the HTML 404 page.
 pub fn router(state: AppState) -> Router {
     let metrics = metrics_handle();
-    let (api, mut openapi) = api::router().split_for_parts();
-    api::document_unavailable(&mut openapi);
+    let (api, openapi) = api::router().split_for_parts();
     let request_id = HeaderName::from_static("x-request-id");
     let timeout = state.config.request_timeout;
     Router::new()

@@ -421,28 +421,3 @@ pub struct RowError {
     pub field: String,
     pub message: String,
 }
-
-/// The 422 of a refused file: `errors` lists every bad row.
-#[derive(Serialize, ToSchema)]
-pub struct RowProblem {
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub title: String,
-    pub status: u16,
-    pub detail: String,
-    pub errors: Vec<RowError>,
-}
-
-/// The shape of every error answer, for the OpenAPI document.
-#[derive(Serialize, ToSchema)]
-pub struct Problem {
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub title: String,
-    pub status: u16,
-    pub detail: String,
-    /// Present on every 409.
-    pub code: Option<ConflictCode>,
-    /// Present on 422: field → messages.
-    pub errors: Option<BTreeMap<String, Vec<String>>>,
-}

@@ -10,7 +10,7 @@ use crate::{
     app::AppState,
     db::audit::{self, AuditEntry},
     db::pagination::{Page, PageQuery},
-    error::{AppResult, Problem},
+    error::AppResult,
 };
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -18,6 +18,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// Entity kind, e.g. `user`, `country`.
     pub entity: Option<String>,
@@ -26,8 +27,8 @@ pub struct AuditQuery {
 }
 
 /// Recorded changes, newest first.
-#[utoipa::path(get, path = "/audit", tag = "audit", params(AuditQuery, PageQuery), security(("bearer" = [])),
-    responses((status = 200, body = Page<AuditEntry>), (status = 403, body = Problem)))]
+#[utoipa::path(get, path = "/audit", tag = "audit", params(AuditQuery, PageQuery), security(("bearer" = ["admin", "program_officer"])),
+    responses((status = 200, body = Page<AuditEntry>)))]
 async fn list_audit(
     Staff(_staff): Staff,
     State(state): State<AppState>,

@@ -9,7 +9,7 @@ use validator::Validate;
 use crate::{
     api::extract::{ClientAddr, CurrentUser, ValidJson},
     app::AppState,
-    error::{AppResult, Problem},
+    error::AppResult,
     services::{
         auth,
         users::{self, UserView},
@@ -39,8 +39,8 @@ pub struct LoginResponse {
 
 /// Exchange email and password for a bearer token.
 #[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginRequest,
-    responses((status = 200, body = LoginResponse), (status = 401, body = Problem),
-              (status = 429, body = Problem, description = "Throttled; see Retry-After")))]
+    responses((status = 200, body = LoginResponse), (status = 401, description = "Wrong email or password, or the account is inactive."),
+              (status = 429)))]
 async fn login(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
@@ -63,7 +63,7 @@ async fn login(
 
 /// Revoke the token used for this request.
 #[utoipa::path(post, path = "/auth/logout", tag = "auth", security(("bearer" = [])),
-    responses((status = 204), (status = 401, body = Problem)))]
+    responses((status = 204)))]
 async fn logout(State(state): State<AppState>, user: CurrentUser) -> AppResult<StatusCode> {
     if let Some(token_id) = user.token_id {
         auth::revoke_token(&state.db, &user, token_id).await?;
@@ -73,7 +73,7 @@ async fn logout(State(state): State<AppState>, user: CurrentUser) -> AppResult<S
 
 /// The signed-in user.
 #[utoipa::path(get, path = "/me", tag = "auth", security(("bearer" = [])),
-    responses((status = 200, body = UserView), (status = 401, body = Problem)))]
+    responses((status = 200, body = UserView)))]
 async fn me(State(state): State<AppState>, user: CurrentUser) -> AppResult<Json<UserView>> {
     Ok(Json(users::get(&state.db, user.id).await?))
 }

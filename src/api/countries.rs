@@ -1,9 +1,5 @@
 //! Countries: everyone reads (a liaison only their own), admins write.
-use axum::{
-    Json,
-    extract::{Path, State},
-    http::StatusCode,
-};
+use axum::{Json, extract::State, http::StatusCode};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -11,11 +7,11 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use validator::Validate;
 
 use crate::{
-    api::extract::{Admin, CurrentUser, Staff, ValidJson, ValidQuery},
+    api::extract::{Admin, CurrentUser, Staff, ValidJson, ValidPath, ValidQuery},
     app::AppState,
     db::pagination::{Page, PageQuery},
     domain::program::Program,
-    error::{AppResult, Problem},
+    error::AppResult,
     services::{
         countries::{self, CountryDetail, CountryPatch, CountryView, NewCountry},
         suspensions::{self, Eligibility, LiftRequest, NewSuspension, SuspensionView},
@@ -32,6 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CountryQuery {
     pub active: Option<bool>,
 }
@@ -52,9 +49,9 @@ async fn list_countries(
 }
 
 /// Register a country (admin).
-#[utoipa::path(post, path = "/countries", tag = "countries", request_body = NewCountry, security(("bearer" = [])),
-    responses((status = 201, body = CountryView), (status = 403, body = Problem),
-              (status = 409, body = Problem), (status = 422, body = Problem)))]
+#[utoipa::path(post, path = "/countries", tag = "countries", request_body = NewCountry, security(("bearer" = ["admin"])),
+    responses((status = 201, body = CountryView),
+              (status = 409)))]
 async fn create_country(
     Admin(admin): Admin,
     State(state): State<AppState>,
@@ -67,11 +64,11 @@ async fn create_country(
 /// One country with today's status per program and its suspension history;
 /// another country's answers 404 to a liaison.
 #[utoipa::path(get, path = "/countries/{code}", tag = "countries", params(("code" = String, Path)),
-    security(("bearer" = [])), responses((status = 200, body = CountryDetail), (status = 404, body = Problem)))]
+    security(("bearer" = [])), responses((status = 200, body = CountryDetail)))]
 async fn get_country(
     user: CurrentUser,
     State(state): State<AppState>,
-    Path(code): Path<String>,
+    ValidPath(code): ValidPath<String>,
 ) -> AppResult<Json<CountryDetail>> {
     Ok(Json(
         countries::detail(&state.db, &user, &code, state.clock.today()).await?,
@@ -80,12 +77,12 @@ async fn get_country(
 
 /// Update name, travel estimate or active flag (admin).
 #[utoipa::path(patch, path = "/countries/{code}", tag = "countries", params(("code" = String, Path)),
-    request_body = CountryPatch, security(("bearer" = [])),
-    responses((status = 200, body = CountryView), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    request_body = CountryPatch, security(("bearer" = ["admin"])),
+    responses((status = 200, body = CountryView)))]
 async fn update_country(
     Admin(admin): Admin,
     State(state): State<AppState>,
-    Path(code): Path<String>,
+    ValidPath(code): ValidPath<String>,
     ValidJson(body): ValidJson<CountryPatch>,
 ) -> AppResult<Json<CountryView>> {
     Ok(Json(
@@ -95,13 +92,12 @@ async fn update_country(
 
 /// Impose a suspension (program officer or admin).
 #[utoipa::path(post, path = "/countries/{code}/suspensions", tag = "countries", params(("code" = String, Path)),
-    request_body = NewSuspension, security(("bearer" = [])),
-    responses((status = 201, body = SuspensionView), (status = 403, body = Problem), (status = 404, body = Problem),
-              (status = 422, body = Problem)))]
+    request_body = NewSuspension, security(("bearer" = ["admin", "program_officer"])),
+    responses((status = 201, body = SuspensionView)))]
 async fn impose_suspension(
     Staff(officer): Staff,
     State(state): State<AppState>,
-    Path(code): Path<String>,
+    ValidPath(code): ValidPath<String>,
     ValidJson(body): ValidJson<NewSuspension>,
 ) -> AppResult<(StatusCode, Json<SuspensionView>)> {
     let suspension = suspensions::impose(&state, &officer, &code, body).await?;
@@ -110,13 +106,13 @@ async fn impose_suspension(
 
 /// Lift a suspension, once (program officer or admin).
 #[utoipa::path(post, path = "/countries/{code}/suspensions/{id}/lift", tag = "countries",
-    params(("code" = String, Path), ("id" = i32, Path)), request_body = LiftRequest, security(("bearer" = [])),
-    responses((status = 200, body = SuspensionView), (status = 403, body = Problem), (status = 404, body = Problem),
-              (status = 409, body = Problem), (status = 422, body = Problem)))]
+    params(("code" = String, Path), ("id" = i32, Path)), request_body = LiftRequest, security(("bearer" = ["admin", "program_officer"])),
+    responses((status = 200, body = SuspensionView),
+              (status = 409)))]
 async fn lift_suspension(
     Staff(officer): Staff,
     State(state): State<AppState>,
-    Path((code, id)): Path<(String, i32)>,
+    ValidPath((code, id)): ValidPath<(String, i32)>,
     ValidJson(body): ValidJson<LiftRequest>,
 ) -> AppResult<Json<SuspensionView>> {
     Ok(Json(
@@ -125,9 +121,10 @@ async fn lift_suspension(
 }
 
 #[derive(Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct EligibilityQuery {
     /// `IMET` (default), `E-IMET`, `FMF` or `CSF`.
-    #[param(value_type = Option<String>)]
+    #[param(inline)]
     pub program: Option<Program>,
     /// The day to answer for (default today, UTC).
     pub on: Option<NaiveDate>,
@@ -137,11 +134,11 @@ pub struct EligibilityQuery {
 /// suspensions block it.
 #[utoipa::path(get, path = "/countries/{code}/eligibility", tag = "countries",
     params(("code" = String, Path), EligibilityQuery), security(("bearer" = [])),
-    responses((status = 200, body = Eligibility), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = Eligibility)))]
 async fn country_eligibility(
     user: CurrentUser,
     State(state): State<AppState>,
-    Path(code): Path<String>,
+    ValidPath(code): ValidPath<String>,
     ValidQuery(q): ValidQuery<EligibilityQuery>,
 ) -> AppResult<Json<Eligibility>> {
     let on = q.on.unwrap_or_else(|| state.clock.today());

@@ -2,7 +2,7 @@
 //! import and (like everyone) export CSV.
 use axum::{
     Json,
-    extract::{DefaultBodyLimit, Path, RawQuery, State},
+    extract::{DefaultBodyLimit, RawQuery, State},
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
 };
@@ -12,12 +12,12 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use validator::Validate;
 
 use crate::{
-    api::extract::{Admin, CsvBody, CurrentUser, ValidJson, ValidQuery},
+    api::extract::{Admin, CsvBody, CurrentUser, ValidJson, ValidPath, ValidQuery},
     app::csv_attachment,
     app::{AppState, CatalogPage},
     db::pagination::{Page, PageQuery},
     domain::{course::Category, masl::Agency},
-    error::{AppResult, Problem, RowProblem},
+    error::AppResult,
     services::{
         catalog_csv::{self, ImportSummary, MAX_IMPORT_BYTES},
         courses::{self, CourseFilter, CoursePatch, CourseView, NewCourse},
@@ -36,15 +36,19 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CourseQuery {
     /// MASL id prefix, or part of the title or school; any case.
     pub q: Option<String>,
+    #[param(inline)]
     pub category: Option<Category>,
+    #[param(inline)]
     pub agency: Option<Agency>,
     pub e_imet: Option<bool>,
     /// Only courses a student with this ECL score may take (no minimum, or a
     /// minimum at most this).
     #[validate(range(min = 0, max = 100, message = "must be between 0 and 100"))]
+    #[param(minimum = 0, maximum = 100)]
     pub ecl_max: Option<i32>,
     /// `true`: active courses only; `false`: archived only; absent: both.
     pub active: Option<bool>,
@@ -53,8 +57,7 @@ pub struct CourseQuery {
 /// Search the catalog, in MASL id order. The answer carries an `ETag`; a
 /// request whose `If-None-Match` names it is answered 304.
 #[utoipa::path(get, path = "/courses", tag = "catalog", params(CourseQuery, PageQuery), security(("bearer" = [])),
-    responses((status = 200, body = Page<CourseView>), (status = 304, description = "Unchanged since the `ETag` sent in `If-None-Match`"),
-              (status = 422, body = Problem)))]
+    responses((status = 200, body = Page<CourseView>), (status = 304, description = "Unchanged since the `ETag` sent in `If-None-Match`")))]
 async fn list_courses(
     _user: CurrentUser,
     State(state): State<AppState>,
@@ -87,9 +90,9 @@ async fn list_courses(
 }
 
 /// Add a course to the catalog (admin).
-#[utoipa::path(post, path = "/courses", tag = "catalog", request_body = NewCourse, security(("bearer" = [])),
-    responses((status = 201, body = CourseView), (status = 403, body = Problem),
-              (status = 409, body = Problem), (status = 422, body = Problem)))]
+#[utoipa::path(post, path = "/courses", tag = "catalog", request_body = NewCourse, security(("bearer" = ["admin"])),
+    responses((status = 201, body = CourseView),
+              (status = 409)))]
 async fn create_course(
     Admin(admin): Admin,
     State(state): State<AppState>,
@@ -101,24 +104,23 @@ async fn create_course(
 
 /// One course.
 #[utoipa::path(get, path = "/courses/{masl_id}", tag = "catalog", params(("masl_id" = String, Path)),
-    security(("bearer" = [])), responses((status = 200, body = CourseView), (status = 404, body = Problem)))]
+    security(("bearer" = [])), responses((status = 200, body = CourseView)))]
 async fn get_course(
     _user: CurrentUser,
     State(state): State<AppState>,
-    Path(masl_id): Path<String>,
+    ValidPath(masl_id): ValidPath<String>,
 ) -> AppResult<Json<CourseView>> {
     Ok(Json(courses::get(&state.db, &masl_id).await?))
 }
 
 /// Change a course, or archive it with `active: false` (admin).
 #[utoipa::path(patch, path = "/courses/{masl_id}", tag = "catalog", params(("masl_id" = String, Path)),
-    request_body = CoursePatch, security(("bearer" = [])),
-    responses((status = 200, body = CourseView), (status = 403, body = Problem),
-              (status = 404, body = Problem), (status = 422, body = Problem)))]
+    request_body = CoursePatch, security(("bearer" = ["admin"])),
+    responses((status = 200, body = CourseView)))]
 async fn update_course(
     Admin(admin): Admin,
     State(state): State<AppState>,
-    Path(masl_id): Path<String>,
+    ValidPath(masl_id): ValidPath<String>,
     ValidJson(body): ValidJson<CoursePatch>,
 ) -> AppResult<Json<CourseView>> {
     Ok(Json(
@@ -129,10 +131,9 @@ async fn update_course(
 /// Import courses from CSV (admin): upserts by MASL id, all or nothing.
 /// At most 10 MiB.
 #[utoipa::path(post, path = "/courses/import", tag = "catalog",
-    request_body(content = String, content_type = "text/csv"), security(("bearer" = [])),
-    responses((status = 200, body = ImportSummary), (status = 400, body = Problem),
-              (status = 403, body = Problem), (status = 413, body = Problem),
-              (status = 422, description = "Every bad row, by line and field; nothing stored", body = RowProblem)))]
+    request_body(content = String, content_type = "text/csv"), security(("bearer" = ["admin"])),
+    responses((status = 200, body = ImportSummary),
+              (status = 422, description = "Invalid fields, or every bad row by line and field; nothing stored")))]
 async fn import_courses(
     Admin(admin): Admin,
     State(state): State<AppState>,

@@ -5,7 +5,11 @@ use std::net::SocketAddr;
 
 use axum::{
     body::Bytes,
-    extract::{ConnectInfo, FromRequest, FromRequestParts, Request, rejection::BytesRejection},
+    extract::{
+        ConnectInfo, FromRequest, FromRequestParts, Path, RawPathParams, Request,
+        path::ErrorKind,
+        rejection::{BytesRejection, PathRejection},
+    },
     http::{StatusCode, header, request::Parts},
 };
 use serde::de::DeserializeOwned;
@@ -268,6 +272,64 @@ where
         })?;
         parsed.validate()?;
         Ok(Self(parsed))
+    }
+}
+
+/// Path parameters, deserialized; 422 naming the parameter that does not
+/// parse (an id that is not an integer).
+pub struct ValidPath<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ValidPath<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        let rejection = match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(value)) => return Ok(Self(value)),
+            Err(PathRejection::FailedToDeserializePathParams(e)) => e.into_kind(),
+            Err(other) => {
+                return Err(AppError::Internal(anyhow::anyhow!(
+                    "path parameters: {}",
+                    other.body_text()
+                )));
+            }
+        };
+        // A lone or positional value is reported without its name; the route has it.
+        let names: Vec<String> = RawPathParams::from_request_parts(parts, state)
+            .await
+            .map(|params| params.iter().map(|(name, _)| name.to_owned()).collect())
+            .unwrap_or_default();
+        let name_at = |index: usize| names.get(index).cloned().unwrap_or_else(|| "path".into());
+        Err(match rejection {
+            ErrorKind::ParseErrorAtKey {
+                key, expected_type, ..
+            } => AppError::field(&key, expected(expected_type)),
+            ErrorKind::ParseErrorAtIndex {
+                index,
+                expected_type,
+                ..
+            } => AppError::field(&name_at(index), expected(expected_type)),
+            ErrorKind::ParseError { expected_type, .. } => {
+                AppError::field(&name_at(0), expected(expected_type))
+            }
+            ErrorKind::InvalidUtf8InPathParam { key } => {
+                AppError::field(&key, "must be UTF-8 text")
+            }
+            ErrorKind::DeserializeError { key, message, .. } => AppError::field(&key, message),
+            other => AppError::Internal(anyhow::anyhow!("path parameters: {other}")),
+        })
+    }
+}
+
+/// What a path parameter of `type_name` must be.
+fn expected(type_name: &str) -> String {
+    if type_name.starts_with('i') || type_name.starts_with('u') {
+        "must be an integer in range".into()
+    } else {
+        format!("must be a {type_name}")
     }
 }
 

@@ -3,7 +3,7 @@
 //! A liaison reads only their own country's rows.
 use axum::{
     Json,
-    extract::{Path, State},
+    extract::State,
     http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
 };
@@ -13,12 +13,12 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use validator::Validate;
 
 use crate::{
-    api::extract::{CurrentUser, Staff, ValidJson, ValidQuery},
+    api::extract::{CurrentUser, Staff, ValidJson, ValidPath, ValidQuery},
     app::AppState,
     app::csv_attachment,
     db::pagination::{Page, PageQuery},
     domain::fiscal_year::fiscal_year,
-    error::{AppError, AppResult, Problem},
+    error::{AppError, AppResult},
     services::{
         allocations::{
             self, AllocationAmount, AllocationFilter, AllocationKey, AllocationView, NewTransfer,
@@ -37,8 +37,10 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AllocationQuery {
     #[validate(range(min = 2000, max = 2100, message = "must be between 2000 and 2100"))]
+    #[param(minimum = 2000, maximum = 2100)]
     pub fiscal_year: Option<i32>,
     /// Country code; a liaison's list holds only their own country whatever this says.
     pub country: Option<String>,
@@ -49,7 +51,7 @@ pub struct AllocationQuery {
 /// Allocations in fiscal year, country and program order, with what is
 /// committed and available; a liaison sees only their country's.
 #[utoipa::path(get, path = "/allocations", tag = "funding", params(AllocationQuery, PageQuery), security(("bearer" = [])),
-    responses((status = 200, body = Page<AllocationView>), (status = 422, body = Problem)))]
+    responses((status = 200, body = Page<AllocationView>)))]
 async fn list_allocations(
     user: CurrentUser,
     State(state): State<AppState>,
@@ -78,14 +80,13 @@ async fn list_allocations(
 #[utoipa::path(put, path = "/allocations/{country}/{program}/{fiscal_year}", tag = "funding",
     params(("country" = String, Path), ("program" = String, Path, description = "IMET or FMF"),
            ("fiscal_year" = i32, Path)),
-    request_body = AllocationAmount, security(("bearer" = [])),
+    request_body = AllocationAmount, security(("bearer" = ["admin", "program_officer"])),
     responses((status = 200, body = AllocationView), (status = 201, body = AllocationView),
-              (status = 403, body = Problem), (status = 404, body = Problem),
-              (status = 409, body = Problem), (status = 422, body = Problem)))]
+              (status = 409)))]
 async fn set_allocation(
     Staff(officer): Staff,
     State(state): State<AppState>,
-    Path((country, program, fy)): Path<(String, String, String)>,
+    ValidPath((country, program, fy)): ValidPath<(String, String, String)>,
     ValidJson(body): ValidJson<AllocationAmount>,
 ) -> AppResult<(StatusCode, Json<AllocationView>)> {
     let fy: i32 = fy
@@ -106,9 +107,9 @@ async fn set_allocation(
 /// created when missing. 409 `insufficient_funds` beyond what is available,
 /// `frozen` out of or into a frozen allocation.
 #[utoipa::path(post, path = "/allocations/transfers", tag = "funding", request_body = NewTransfer,
-    security(("bearer" = [])),
-    responses((status = 201, body = TransferOutcome), (status = 403, body = Problem),
-              (status = 409, body = Problem), (status = 422, body = Problem)))]
+    security(("bearer" = ["admin", "program_officer"])),
+    responses((status = 201, body = TransferOutcome),
+              (status = 409)))]
 async fn create_transfer(
     Staff(officer): Staff,
     State(state): State<AppState>,
@@ -119,9 +120,11 @@ async fn create_transfer(
 }
 
 #[derive(Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ReportQuery {
     /// Default: the current fiscal year.
     #[validate(range(min = 2000, max = 2100, message = "must be between 2000 and 2100"))]
+    #[param(minimum = 2000, maximum = 2100)]
     pub fiscal_year: Option<i32>,
 }
 
@@ -132,9 +135,8 @@ pub struct ReportQuery {
 /// pme_committed_cents, pme_share_percent, pme_share_below_50, lapsed_cents).
 /// A liaison's report holds only their country.
 #[utoipa::path(get, path = "/reports/funding", tag = "funding", params(ReportQuery), security(("bearer" = [])),
-    responses((status = 200, body = FundingReport),
-              (status = 200, description = "With `Accept: text/csv`", body = String, content_type = "text/csv"),
-              (status = 422, body = Problem)))]
+    responses((status = 200, description = "The report; as CSV with `Accept: text/csv`",
+               content((FundingReport = "application/json"), (String = "text/csv")))))]
 async fn funding_report(
     user: CurrentUser,
     State(state): State<AppState>,

@@ -2,17 +2,17 @@
 //! officers decide. Every answer is the whole nomination with its checks.
 use axum::{
     Json,
-    extract::{Path, State},
+    extract::State,
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
-    api::extract::{CurrentUser, Nominator, Staff, ValidJson, ValidQuery},
+    api::extract::{CurrentUser, Nominator, Staff, ValidJson, ValidPath, ValidQuery},
     app::AppState,
     db::pagination::{Page, PageQuery},
-    error::{AppResult, Problem},
+    error::AppResult,
     services::nominations::{
         self, NewNomination, NominationDetail, NominationFilter, NominationView, ReasonRequest,
         WaiverRequest,
@@ -52,9 +52,9 @@ async fn list_nominations(
 /// header, a repeated request answers the first status and body.
 #[utoipa::path(post, path = "/nominations", tag = "nominations", request_body = NewNomination,
     params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first answer for 24 h")),
-    security(("bearer" = [])),
-    responses((status = 201, body = NominationDetail), (status = 403, body = Problem), (status = 404, body = Problem),
-              (status = 409, body = Problem), (status = 422, body = Problem)))]
+    security(("bearer" = ["admin", "country_liaison"])),
+    responses((status = 201, body = NominationDetail), (status = 404),
+              (status = 409)))]
 async fn create_nomination(
     Nominator(user): Nominator,
     State(state): State<AppState>,
@@ -80,24 +80,24 @@ async fn create_nomination(
 
 /// A nomination with its checks, estimated cost, waivers and history.
 #[utoipa::path(get, path = "/nominations/{id}", tag = "nominations", params(("id" = i32, Path)), security(("bearer" = [])),
-    responses((status = 200, body = NominationDetail), (status = 404, body = Problem)))]
+    responses((status = 200, body = NominationDetail)))]
 async fn get_nomination(
     user: CurrentUser,
     State(state): State<AppState>,
-    Path(id): Path<i32>,
+    ValidPath(id): ValidPath<i32>,
 ) -> AppResult<Json<NominationDetail>> {
     Ok(Json(nominations::get(&state.db, &user, id).await?))
 }
 
 /// Submit a draft (its liaison, or an admin).
 #[utoipa::path(post, path = "/nominations/{id}/submit", tag = "nominations", params(("id" = i32, Path)),
-    security(("bearer" = [])),
-    responses((status = 200, body = NominationDetail), (status = 403, body = Problem), (status = 404, body = Problem),
-              (status = 409, body = Problem)))]
+    security(("bearer" = ["admin", "country_liaison"])),
+    responses((status = 200, body = NominationDetail),
+              (status = 409)))]
 async fn submit(
     Nominator(user): Nominator,
     State(state): State<AppState>,
-    Path(id): Path<i32>,
+    ValidPath(id): ValidPath<i32>,
 ) -> AppResult<Json<NominationDetail>> {
     Ok(Json(nominations::submit(&state, &user, id).await?))
 }
@@ -105,26 +105,25 @@ async fn submit(
 /// Approve: checks again, takes a seat and commits the cost in one
 /// transaction (409 `checks_unmet`, then `no_seats`, then `insufficient_funds`).
 #[utoipa::path(post, path = "/nominations/{id}/approve", tag = "nominations", params(("id" = i32, Path)),
-    security(("bearer" = [])),
-    responses((status = 200, body = NominationDetail), (status = 403, body = Problem), (status = 404, body = Problem),
-              (status = 409, body = Problem)))]
+    security(("bearer" = ["admin", "program_officer"])),
+    responses((status = 200, body = NominationDetail),
+              (status = 409)))]
 async fn approve(
     Staff(officer): Staff,
     State(state): State<AppState>,
-    Path(id): Path<i32>,
+    ValidPath(id): ValidPath<i32>,
 ) -> AppResult<Json<NominationDetail>> {
     Ok(Json(nominations::approve(&state, &officer, id).await?))
 }
 
 /// Reject, with a reason.
 #[utoipa::path(post, path = "/nominations/{id}/reject", tag = "nominations", params(("id" = i32, Path)),
-    request_body = ReasonRequest, security(("bearer" = [])),
-    responses((status = 200, body = NominationDetail), (status = 403, body = Problem), (status = 409, body = Problem),
-              (status = 422, body = Problem)))]
+    request_body = ReasonRequest, security(("bearer" = ["admin", "program_officer"])),
+    responses((status = 200, body = NominationDetail), (status = 409)))]
 async fn reject(
     Staff(officer): Staff,
     State(state): State<AppState>,
-    Path(id): Path<i32>,
+    ValidPath(id): ValidPath<i32>,
     ValidJson(body): ValidJson<ReasonRequest>,
 ) -> AppResult<Json<NominationDetail>> {
     Ok(Json(nominations::reject(&state, &officer, id, body).await?))
@@ -132,12 +131,12 @@ async fn reject(
 
 /// Put on the waitlist (priority, then submission time).
 #[utoipa::path(post, path = "/nominations/{id}/waitlist", tag = "nominations", params(("id" = i32, Path)),
-    security(("bearer" = [])),
-    responses((status = 200, body = NominationDetail), (status = 403, body = Problem), (status = 409, body = Problem)))]
+    security(("bearer" = ["admin", "program_officer"])),
+    responses((status = 200, body = NominationDetail), (status = 409)))]
 async fn waitlist(
     Staff(officer): Staff,
     State(state): State<AppState>,
-    Path(id): Path<i32>,
+    ValidPath(id): ValidPath<i32>,
 ) -> AppResult<Json<NominationDetail>> {
     Ok(Json(nominations::waitlist(&state, &officer, id).await?))
 }
@@ -145,12 +144,11 @@ async fn waitlist(
 /// Withdraw, with a reason (its liaison, an officer or an admin).
 #[utoipa::path(post, path = "/nominations/{id}/withdraw", tag = "nominations", params(("id" = i32, Path)),
     request_body = ReasonRequest, security(("bearer" = [])),
-    responses((status = 200, body = NominationDetail), (status = 404, body = Problem), (status = 409, body = Problem),
-              (status = 422, body = Problem)))]
+    responses((status = 200, body = NominationDetail), (status = 409)))]
 async fn withdraw(
     user: CurrentUser,
     State(state): State<AppState>,
-    Path(id): Path<i32>,
+    ValidPath(id): ValidPath<i32>,
     ValidJson(body): ValidJson<ReasonRequest>,
 ) -> AppResult<Json<NominationDetail>> {
     Ok(Json(nominations::withdraw(&state, &user, id, body).await?))
@@ -158,25 +156,24 @@ async fn withdraw(
 
 /// Mark an approved nomination completed, after the class's end date.
 #[utoipa::path(post, path = "/nominations/{id}/complete", tag = "nominations", params(("id" = i32, Path)),
-    security(("bearer" = [])),
-    responses((status = 200, body = NominationDetail), (status = 403, body = Problem), (status = 409, body = Problem)))]
+    security(("bearer" = ["admin", "program_officer"])),
+    responses((status = 200, body = NominationDetail), (status = 409)))]
 async fn complete(
     Staff(officer): Staff,
     State(state): State<AppState>,
-    Path(id): Path<i32>,
+    ValidPath(id): ValidPath<i32>,
 ) -> AppResult<Json<NominationDetail>> {
     Ok(Json(nominations::complete(&state, &officer, id).await?))
 }
 
 /// Waive `english`, `prerequisites` or `country_eligible`, with a justification.
 #[utoipa::path(post, path = "/nominations/{id}/waivers", tag = "nominations", params(("id" = i32, Path)),
-    request_body = WaiverRequest, security(("bearer" = [])),
-    responses((status = 200, body = NominationDetail), (status = 403, body = Problem), (status = 409, body = Problem),
-              (status = 422, body = Problem)))]
+    request_body = WaiverRequest, security(("bearer" = ["admin", "program_officer"])),
+    responses((status = 200, body = NominationDetail), (status = 409)))]
 async fn waive(
     Staff(officer): Staff,
     State(state): State<AppState>,
-    Path(id): Path<i32>,
+    ValidPath(id): ValidPath<i32>,
     ValidJson(body): ValidJson<WaiverRequest>,
 ) -> AppResult<Json<NominationDetail>> {
     Ok(Json(nominations::waive(&state, &officer, id, body).await?))

@@ -1,9 +1,5 @@
 //! Offerings (classes): everyone signed in reads; admins schedule and edit.
-use axum::{
-    Json,
-    extract::{Path, State},
-    http::StatusCode,
-};
+use axum::{Json, extract::State, http::StatusCode};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -11,11 +7,11 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use validator::Validate;
 
 use crate::{
-    api::extract::{Admin, CurrentUser, ValidJson, ValidQuery},
+    api::extract::{Admin, CurrentUser, ValidJson, ValidPath, ValidQuery},
     app::AppState,
     db::pagination::{Page, PageQuery},
     domain::{masl::MaslId, offering_status::OfferingStatus},
-    error::{AppError, AppResult, Problem},
+    error::{AppError, AppResult},
     services::offerings::{self, NewOffering, OfferingFilter, OfferingPatch, OfferingView},
 };
 
@@ -27,6 +23,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OfferingQuery {
     /// MASL id of the course.
     pub course: Option<String>,
@@ -34,12 +31,13 @@ pub struct OfferingQuery {
     pub from: Option<NaiveDate>,
     /// Classes starting on or before this date.
     pub to: Option<NaiveDate>,
+    #[param(inline)]
     pub status: Option<OfferingStatus>,
 }
 
 /// Classes in start-date order.
 #[utoipa::path(get, path = "/offerings", tag = "catalog", params(OfferingQuery, PageQuery), security(("bearer" = [])),
-    responses((status = 200, body = Page<OfferingView>), (status = 422, body = Problem)))]
+    responses((status = 200, body = Page<OfferingView>)))]
 async fn list_offerings(
     _user: CurrentUser,
     State(state): State<AppState>,
@@ -72,13 +70,13 @@ async fn list_offerings(
 
 /// Schedule a class of a course (admin).
 #[utoipa::path(post, path = "/courses/{masl_id}/offerings", tag = "catalog", params(("masl_id" = String, Path)),
-    request_body = NewOffering, security(("bearer" = [])),
-    responses((status = 201, body = OfferingView), (status = 403, body = Problem), (status = 404, body = Problem),
-              (status = 409, body = Problem), (status = 422, body = Problem)))]
+    request_body = NewOffering, security(("bearer" = ["admin"])),
+    responses((status = 201, body = OfferingView),
+              (status = 409)))]
 async fn create_offering(
     Admin(admin): Admin,
     State(state): State<AppState>,
-    Path(masl_id): Path<String>,
+    ValidPath(masl_id): ValidPath<String>,
     ValidJson(body): ValidJson<NewOffering>,
 ) -> AppResult<(StatusCode, Json<OfferingView>)> {
     let offering = offerings::create(&state.db, &admin, &masl_id, body).await?;
@@ -87,11 +85,11 @@ async fn create_offering(
 
 /// One class, with seats taken and available.
 #[utoipa::path(get, path = "/offerings/{id}", tag = "catalog", params(("id" = i32, Path)),
-    security(("bearer" = [])), responses((status = 200, body = OfferingView), (status = 404, body = Problem)))]
+    security(("bearer" = [])), responses((status = 200, body = OfferingView)))]
 async fn get_offering(
     _user: CurrentUser,
     State(state): State<AppState>,
-    Path(id): Path<i32>,
+    ValidPath(id): ValidPath<i32>,
 ) -> AppResult<Json<OfferingView>> {
     Ok(Json(offerings::get(&state.db, id).await?))
 }
@@ -99,13 +97,13 @@ async fn get_offering(
 /// Change dates, seats, costs or status (admin). Seats never go below those
 /// taken (409 `no_seats`); a cancelled class is final (409 `invalid_transition`).
 #[utoipa::path(patch, path = "/offerings/{id}", tag = "catalog", params(("id" = i32, Path)),
-    request_body = OfferingPatch, security(("bearer" = [])),
-    responses((status = 200, body = OfferingView), (status = 403, body = Problem), (status = 404, body = Problem),
-              (status = 409, body = Problem), (status = 422, body = Problem)))]
+    request_body = OfferingPatch, security(("bearer" = ["admin"])),
+    responses((status = 200, body = OfferingView),
+              (status = 409)))]
 async fn update_offering(
     Admin(admin): Admin,
     State(state): State<AppState>,
-    Path(id): Path<i32>,
+    ValidPath(id): ValidPath<i32>,
     ValidJson(body): ValidJson<OfferingPatch>,
 ) -> AppResult<Json<OfferingView>> {
     Ok(Json(offerings::update(&state, &admin, id, body).await?))

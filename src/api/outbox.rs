@@ -1,18 +1,15 @@
 //! The mail outbox, for admins: what was sent, what waits, what failed.
-use axum::{
-    Json,
-    extract::{Path, State},
-};
+use axum::{Json, extract::State};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use validator::Validate;
 
 use crate::{
-    api::extract::{Admin, ValidQuery},
+    api::extract::{Admin, ValidPath, ValidQuery},
     app::AppState,
     db::pagination::{Page, PageQuery},
-    error::{AppResult, Problem},
+    error::AppResult,
     mail::outbox::{self, OutboxStatus, OutboxView},
 };
 
@@ -23,15 +20,16 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OutboxQuery {
     /// `pending`, `sending`, `sent` or `failed`.
+    #[param(inline)]
     pub status: Option<OutboxStatus>,
 }
 
 /// Queued emails, newest first.
-#[utoipa::path(get, path = "/outbox", tag = "mail", params(OutboxQuery, PageQuery), security(("bearer" = [])),
-    responses((status = 200, body = Page<OutboxView>), (status = 403, body = Problem),
-              (status = 422, body = Problem)))]
+#[utoipa::path(get, path = "/outbox", tag = "mail", params(OutboxQuery, PageQuery), security(("bearer" = ["admin"])),
+    responses((status = 200, body = Page<OutboxView>)))]
 async fn list_outbox(
     Admin(_admin): Admin,
     State(state): State<AppState>,
@@ -46,13 +44,12 @@ async fn list_outbox(
 
 /// Queue a `failed` email again, with its attempts reset.
 #[utoipa::path(post, path = "/outbox/{id}/retry", tag = "mail", params(("id" = i32, Path)),
-    security(("bearer" = [])),
-    responses((status = 200, body = OutboxView), (status = 403, body = Problem),
-              (status = 404, body = Problem), (status = 409, body = Problem)))]
+    security(("bearer" = ["admin"])),
+    responses((status = 200, body = OutboxView), (status = 409)))]
 async fn retry_message(
     Admin(admin): Admin,
     State(state): State<AppState>,
-    Path(id): Path<i32>,
+    ValidPath(id): ValidPath<i32>,
 ) -> AppResult<Json<OutboxView>> {
     Ok(Json(
         outbox::retry(&state.db, &state.mailer, &admin, id).await?,

@@ -1,18 +1,14 @@
 //! Students and their records. Liaisons work on their own country's
 //! students, admins on all; program officers read every student and record
 //! vetting only (separation of duties, SPEC §8).
-use axum::{
-    Json,
-    extract::{Path, State},
-    http::StatusCode,
-};
+use axum::{Json, extract::State, http::StatusCode};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
-    api::extract::{CurrentUser, Staff, ValidJson, ValidQuery, gated},
+    api::extract::{CurrentUser, Staff, ValidJson, ValidPath, ValidQuery, gated},
     app::AppState,
     db::pagination::{Page, PageQuery},
-    error::{AppError, AppResult, Problem},
+    error::{AppError, AppResult},
     services::students::{
         self, NewStudent, NewTest, NewTraining, NewVetting, StudentDetail, StudentFilter,
         StudentPatch, StudentView,
@@ -51,9 +47,8 @@ async fn list_students(
 }
 
 /// Register a student (a liaison: of their own country; or an admin).
-#[utoipa::path(post, path = "/students", tag = "students", request_body = NewStudent, security(("bearer" = [])),
-    responses((status = 201, body = StudentDetail), (status = 403, body = Problem), (status = 404, body = Problem),
-              (status = 422, body = Problem)))]
+#[utoipa::path(post, path = "/students", tag = "students", request_body = NewStudent, security(("bearer" = ["admin", "country_liaison"])),
+    responses((status = 201, body = StudentDetail), (status = 404)))]
 async fn create_student(
     RecordKeeper(user): RecordKeeper,
     State(state): State<AppState>,
@@ -67,11 +62,11 @@ async fn create_student(
 
 /// A student with tests, training and vetting.
 #[utoipa::path(get, path = "/students/{id}", tag = "students", params(("id" = i32, Path)), security(("bearer" = [])),
-    responses((status = 200, body = StudentDetail), (status = 404, body = Problem)))]
+    responses((status = 200, body = StudentDetail)))]
 async fn get_student(
     user: CurrentUser,
     State(state): State<AppState>,
-    Path(id): Path<i32>,
+    ValidPath(id): ValidPath<i32>,
 ) -> AppResult<Json<StudentDetail>> {
     Ok(Json(students::get(&state.db, &user, id).await?))
 }
@@ -79,13 +74,12 @@ async fn get_student(
 /// Update a student; a liaison cannot move one to another country, and
 /// nobody while the student has an active nomination (409).
 #[utoipa::path(patch, path = "/students/{id}", tag = "students", params(("id" = i32, Path)), request_body = StudentPatch,
-    security(("bearer" = [])),
-    responses((status = 200, body = StudentDetail), (status = 403, body = Problem), (status = 404, body = Problem),
-              (status = 409, body = Problem), (status = 422, body = Problem)))]
+    security(("bearer" = ["admin", "country_liaison"])),
+    responses((status = 200, body = StudentDetail), (status = 409)))]
 async fn update_student(
     RecordKeeper(user): RecordKeeper,
     State(state): State<AppState>,
-    Path(id): Path<i32>,
+    ValidPath(id): ValidPath<i32>,
     ValidJson(body): ValidJson<StudentPatch>,
 ) -> AppResult<Json<StudentDetail>> {
     Ok(Json(students::update(&state.db, &user, id, body).await?))
@@ -94,13 +88,12 @@ async fn update_student(
 /// Record an English test: `{"kind":"ECL","score":82,"taken_on":…}` or
 /// `{"kind":"OPI","listening":"2+","speaking":"2","taken_on":…}`.
 #[utoipa::path(post, path = "/students/{id}/tests", tag = "students", params(("id" = i32, Path)), request_body = NewTest,
-    security(("bearer" = [])),
-    responses((status = 201, body = StudentDetail), (status = 403, body = Problem), (status = 404, body = Problem),
-              (status = 422, body = Problem)))]
+    security(("bearer" = ["admin", "country_liaison"])),
+    responses((status = 201, body = StudentDetail)))]
 async fn add_test(
     RecordKeeper(user): RecordKeeper,
     State(state): State<AppState>,
-    Path(id): Path<i32>,
+    ValidPath(id): ValidPath<i32>,
     ValidJson(body): ValidJson<NewTest>,
 ) -> AppResult<(StatusCode, Json<StudentDetail>)> {
     Ok((
@@ -111,13 +104,12 @@ async fn add_test(
 
 /// Record prior training: a catalog course completed before.
 #[utoipa::path(post, path = "/students/{id}/training", tag = "students", params(("id" = i32, Path)), request_body = NewTraining,
-    security(("bearer" = [])),
-    responses((status = 201, body = StudentDetail), (status = 403, body = Problem), (status = 404, body = Problem),
-              (status = 422, body = Problem)))]
+    security(("bearer" = ["admin", "country_liaison"])),
+    responses((status = 201, body = StudentDetail)))]
 async fn add_training(
     RecordKeeper(user): RecordKeeper,
     State(state): State<AppState>,
-    Path(id): Path<i32>,
+    ValidPath(id): ValidPath<i32>,
     ValidJson(body): ValidJson<NewTraining>,
 ) -> AppResult<(StatusCode, Json<StudentDetail>)> {
     Ok((
@@ -128,13 +120,12 @@ async fn add_training(
 
 /// Record a Leahy vetting decision (program officer or admin).
 #[utoipa::path(post, path = "/students/{id}/vetting", tag = "students", params(("id" = i32, Path)), request_body = NewVetting,
-    security(("bearer" = [])),
-    responses((status = 201, body = StudentDetail), (status = 403, body = Problem), (status = 404, body = Problem),
-              (status = 422, body = Problem)))]
+    security(("bearer" = ["admin", "program_officer"])),
+    responses((status = 201, body = StudentDetail)))]
 async fn add_vetting(
     Staff(officer): Staff,
     State(state): State<AppState>,
-    Path(id): Path<i32>,
+    ValidPath(id): ValidPath<i32>,
     ValidJson(body): ValidJson<NewVetting>,
 ) -> AppResult<(StatusCode, Json<StudentDetail>)> {
     Ok((

@@ -1,16 +1,12 @@
 //! User administration (admin only).
-use axum::{
-    Json,
-    extract::{Path, State},
-    http::StatusCode,
-};
+use axum::{Json, extract::State, http::StatusCode};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
-    api::extract::{Admin, ValidJson, ValidQuery},
+    api::extract::{Admin, ValidJson, ValidPath, ValidQuery},
     app::AppState,
     db::pagination::{Page, PageQuery},
-    error::{AppResult, Problem},
+    error::AppResult,
     services::users::{self, NewUser, UserFilter, UserPatch, UserView},
 };
 
@@ -21,8 +17,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// List users in id order.
-#[utoipa::path(get, path = "/users", tag = "users", params(UserFilter, PageQuery), security(("bearer" = [])),
-    responses((status = 200, body = Page<UserView>), (status = 403, body = Problem)))]
+#[utoipa::path(get, path = "/users", tag = "users", params(UserFilter, PageQuery), security(("bearer" = ["admin"])),
+    responses((status = 200, body = Page<UserView>)))]
 async fn list_users(
     Admin(_admin): Admin,
     State(state): State<AppState>,
@@ -36,9 +32,9 @@ async fn list_users(
 }
 
 /// Create an account; a liaison needs a `country_code`.
-#[utoipa::path(post, path = "/users", tag = "users", request_body = NewUser, security(("bearer" = [])),
-    responses((status = 201, body = UserView), (status = 403, body = Problem),
-              (status = 409, body = Problem), (status = 422, body = Problem)))]
+#[utoipa::path(post, path = "/users", tag = "users", request_body = NewUser, security(("bearer" = ["admin"])),
+    responses((status = 201, body = UserView),
+              (status = 409)))]
 async fn create_user(
     Admin(admin): Admin,
     State(state): State<AppState>,
@@ -49,12 +45,12 @@ async fn create_user(
 }
 
 /// One user.
-#[utoipa::path(get, path = "/users/{id}", tag = "users", params(("id" = i32, Path)), security(("bearer" = [])),
-    responses((status = 200, body = UserView), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/users/{id}", tag = "users", params(("id" = i32, Path)), security(("bearer" = ["admin"])),
+    responses((status = 200, body = UserView)))]
 async fn get_user(
     Admin(_admin): Admin,
     State(state): State<AppState>,
-    Path(id): Path<i32>,
+    ValidPath(id): ValidPath<i32>,
 ) -> AppResult<Json<UserView>> {
     Ok(Json(users::get(&state.db, id).await?))
 }
@@ -62,12 +58,12 @@ async fn get_user(
 /// Change role, country, active flag or password. Deactivating or resetting
 /// the password revokes the user's tokens.
 #[utoipa::path(patch, path = "/users/{id}", tag = "users", params(("id" = i32, Path)), request_body = UserPatch,
-    security(("bearer" = [])),
-    responses((status = 200, body = UserView), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    security(("bearer" = ["admin"])),
+    responses((status = 200, body = UserView)))]
 async fn update_user(
     Admin(admin): Admin,
     State(state): State<AppState>,
-    Path(id): Path<i32>,
+    ValidPath(id): ValidPath<i32>,
     ValidJson(body): ValidJson<UserPatch>,
 ) -> AppResult<Json<UserView>> {
     Ok(Json(users::update(&state.db, &admin, id, body).await?))

@@ -87,8 +87,10 @@ fn invalid() -> AppError {
 
 /// The page a list's query string asks for.
 #[derive(Debug, Default, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// Items per page, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u64>,
     /// The `next_cursor` of the page before.
     pub cursor: Option<String>,

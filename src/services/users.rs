@@ -251,7 +251,9 @@ pub async fn get<C: ConnectionTrait>(db: &C, id: i32) -> AppResult<UserView> {
 
 /// Filters of the user list, as its query string names them.
 #[derive(Debug, Default, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UserFilter {
+    #[param(inline)]
     pub role: Option<Role>,
     pub country: Option<String>,
     pub active: Option<bool>,

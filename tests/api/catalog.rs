@@ -835,5 +835,9 @@ async fn openapi_describes_the_catalog() {
     assert!(import["requestBody"]["content"]["text/csv"].is_object());
     let schemas = &doc["components"]["schemas"];
     assert_eq!(schemas["Opi"]["properties"]["listening"]["type"], "string");
-    assert!(schemas["RowProblem"].is_object() && schemas["OfferingView"].is_object());
+    assert_eq!(
+        import["responses"]["422"]["content"]["application/problem+json"]["schema"]["$ref"],
+        "#/components/schemas/Problem"
+    );
+    assert!(schemas["RowError"].is_object() && schemas["OfferingView"].is_object());
 }

@@ -6,6 +6,7 @@ mod caching;
 mod catalog;
 #[path = "../common/mod.rs"]
 mod common;
+mod contract;
 mod countries;
 mod crash;
 mod csv;

@@ -130,15 +130,16 @@ pub async fn get<C: ConnectionTrait>(
 
 /// Filters of the nomination list, as its query string names them.
 #[derive(Debug, Default, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct NominationFilter {
     pub country: Option<String>,
-    #[param(value_type = Option<String>)]
+    #[param(inline)]
     pub status: Option<Status>,
     /// MASL id of the course.
     pub course: Option<String>,
     pub offering: Option<i32>,
     pub student: Option<i32>,
-    #[param(value_type = Option<String>)]
+    #[param(inline)]
     pub priority: Option<Priority>,
 }
 

@@ -263,12 +263,13 @@ pub enum VettingFilter {
 
 /// Filters of the student list, as its query string names them.
 #[derive(Debug, Default, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct StudentFilter {
     pub country: Option<String>,
     /// Part of a given or family name, any case.
     pub q: Option<String>,
     /// `pending`, `cleared`, `denied` (latest record) or `none`.
-    #[param(value_type = Option<String>)]
+    #[param(inline)]
     pub vetting: Option<VettingFilter>,
 }
 
