@@ -75,7 +75,11 @@ pub async fn import(
     expected: ExpectedCsrf,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> PageResult {
-    let mut multipart = multipart.map_err(|e| unreadable(&e, e.status()))?;
+    // A body that isn't multipart can't carry the form's token.
+    let mut multipart = multipart.map_err(|e| match e.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => unreadable(&e, e.status()),
+        _ => PageError::Csrf,
+    })?;
     let mut file = None;
     let mut pasted = String::new();
     let mut token_checked = false;

@@ -358,3 +358,40 @@ async fn a_page_post_is_refused_before_its_body_is_read() {
         403
     );
 }
+
+#[tokio::test]
+async fn every_page_post_without_the_csrf_token_is_refused() {
+    let app = spawn_app().await;
+    let mut admin = WebClient::new(&app);
+    admin.sign_in(ADMIN_EMAIL, PASSWORD).await;
+    let posts: Vec<_> = imet::web::routes()
+        .into_iter()
+        .filter(|route| route.method == "POST")
+        .collect();
+    assert!(posts.len() > 20, "{posts:?}");
+    for route in posts {
+        let path = route
+            .path
+            .replace("{id}", "1")
+            .replace("{code}", "PK")
+            .replace("{masl_id}", "B000001");
+        let page = admin.post(&path, &[("name", "Anything")]).await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{path}");
+        assert!(
+            page.body.contains("This form could not be accepted"),
+            "{path}"
+        );
+    }
+    let upload = admin
+        .post_multipart(
+            "/courses/import",
+            &[("file", Some("catalog.csv"), "masl_id,title\n")],
+        )
+        .await;
+    assert_eq!(upload.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        admin.get("/").await.status,
+        StatusCode::OK,
+        "still signed in"
+    );
+}
