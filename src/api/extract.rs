@@ -168,11 +168,7 @@ where
         let value: serde_json::Value = serde_json::from_slice(&bytes)
             .map_err(|e| AppError::BadRequest(format!("The body is not valid JSON: {e}")))?;
         reject_control_chars(&value, "")?;
-        let parsed: T = serde_path_to_error::deserialize(value).map_err(|e| {
-            let (field, message) =
-                describe_serde_error(&e.path().to_string(), &e.inner().to_string());
-            AppError::field(&field, message)
-        })?;
+        let parsed: T = serde_path_to_error::deserialize(value).map_err(field_error)?;
         parsed.validate()?;
         Ok(Self(parsed))
     }
@@ -265,11 +261,7 @@ where
         let query = parts.uri.query().unwrap_or("");
         let deserializer =
             serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
-        let parsed: T = serde_path_to_error::deserialize(deserializer).map_err(|e| {
-            let (field, message) =
-                describe_serde_error(&e.path().to_string(), &e.inner().to_string());
-            AppError::field(&field, message)
-        })?;
+        let parsed: T = serde_path_to_error::deserialize(deserializer).map_err(field_error)?;
         parsed.validate()?;
         Ok(Self(parsed))
     }
@@ -331,6 +323,12 @@ fn expected(type_name: &str) -> String {
     } else {
         format!("must be a {type_name}")
     }
+}
+
+/// A 422 naming the field a deserializer failed at.
+fn field_error<E: std::fmt::Display>(e: serde_path_to_error::Error<E>) -> AppError {
+    let (field, message) = describe_serde_error(&e.path().to_string(), &e.inner().to_string());
+    AppError::field(&field, message)
 }
 
 /// Turns a serde error at `path` into a field name and a message. A missing

@@ -810,15 +810,7 @@ async fn demo_catalog_is_current_and_searchable() {
 #[tokio::test]
 async fn openapi_describes_the_catalog() {
     let app = spawn_app().await;
-    let doc: Value = app
-        .client
-        .get(app.url("/api/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc: Value = app.openapi().await;
     for (path, method) in [
         ("/api/v1/courses", "get"),
         ("/api/v1/courses", "post"),

@@ -3,18 +3,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
-use crate::helpers::{TestApp, spawn_app};
-
-async fn document(app: &TestApp) -> Value {
-    let res = app
-        .client
-        .get(app.url("/api/openapi.json"))
-        .send()
-        .await
-        .expect("request");
-    assert_eq!(res.status(), StatusCode::OK);
-    res.json().await.expect("JSON document")
-}
+use crate::helpers::spawn_app;
 
 /// Every `$ref` in `value`, with where it was found.
 fn refs<'a>(value: &'a Value, at: &str, out: &mut Vec<(String, &'a str)>) {
@@ -50,7 +39,7 @@ fn operations(doc: &Value) -> Vec<(String, String, &Value)> {
 #[tokio::test]
 async fn every_ref_resolves() {
     let app = spawn_app().await;
-    let doc = document(&app).await;
+    let doc = app.openapi().await;
     let mut found = Vec::new();
     refs(&doc, "#", &mut found);
     assert!(!found.is_empty());
@@ -67,7 +56,7 @@ async fn every_ref_resolves() {
 #[tokio::test]
 async fn every_operation_documents_its_shared_answers() {
     let app = spawn_app().await;
-    let doc = document(&app).await;
+    let doc = app.openapi().await;
     let problem = "#/components/schemas/Problem";
     assert!(
         doc.pointer("/components/schemas/Problem/properties/detail")
@@ -131,7 +120,7 @@ async fn every_operation_documents_its_shared_answers() {
 #[tokio::test]
 async fn the_funding_report_documents_json_and_csv() {
     let app = spawn_app().await;
-    let doc = document(&app).await;
+    let doc = app.openapi().await;
     let ok = &doc["paths"]["/api/v1/reports/funding"]["get"]["responses"]["200"]["content"];
     assert!(ok.get("application/json").is_some(), "{ok}");
     assert!(ok.get("text/csv").is_some(), "{ok}");

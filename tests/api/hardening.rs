@@ -465,15 +465,7 @@ async fn metrics_label_unknown_paths_as_one() {
         app.get(&token, "/api/v1/countries/PK").await.status,
         StatusCode::NOT_FOUND
     );
-    let metrics = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = app.text("/metrics").await;
     assert!(!metrics.contains(&marker), "unknown paths became labels");
     assert!(metrics.contains("endpoint=\"unmatched\""), "{metrics}");
     assert!(metrics.contains("endpoint=\"/api/v1/countries/{code}\""));

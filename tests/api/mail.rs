@@ -101,15 +101,7 @@ async fn welcome_email_arrives_over_smtp_with_both_bodies() {
     );
     assert!(email.header("message-id").ends_with("@imet.test>"));
 
-    let metrics = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = app.text("/metrics").await;
     for name in [
         "imet_mail_sent_total",
         "imet_mail_queue_depth",

@@ -11,15 +11,7 @@ async fn health_ready_and_metrics_need_no_authentication() {
     let ready = app.client.get(app.url("/ready")).send().await.unwrap();
     assert_eq!(ready.status(), StatusCode::OK);
     app.admin().await;
-    let metrics = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = app.text("/metrics").await;
     assert!(metrics.contains("axum_http_requests_total"), "{metrics}");
     assert!(
         metrics.contains(r#"endpoint="/api/v1/auth/login""#),
@@ -34,15 +26,7 @@ async fn health_ready_and_metrics_need_no_authentication() {
 #[tokio::test]
 async fn openapi_document_and_offline_docs_are_served() {
     let app = spawn_app().await;
-    let doc: serde_json::Value = app
-        .client
-        .get(app.url("/api/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc: serde_json::Value = app.openapi().await;
     assert!(doc["paths"]["/api/v1/auth/login"]["post"].is_object());
     assert!(doc["paths"]["/api/v1/countries/{code}"]["patch"].is_object());
     let docs = app.client.get(app.url("/api/docs/")).send().await.unwrap();

@@ -173,6 +173,23 @@ impl TestApp {
         format!("{}{}", self.base, path)
     }
 
+    /// The body of an anonymous GET, as text (metrics, documents).
+    pub async fn text(&self, path: &str) -> String {
+        let res = self
+            .client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request");
+        assert!(res.status().is_success(), "GET {path}: {}", res.status());
+        res.text().await.expect("body")
+    }
+
+    /// The served OpenAPI document.
+    pub async fn openapi(&self) -> Value {
+        serde_json::from_str(&self.text("/api/openapi.json").await).expect("JSON document")
+    }
+
     /// Sends a request with an optional bearer token and JSON body.
     pub async fn call(
         &self,
