@@ -13,6 +13,7 @@ mod web_client;
 
 mod catalog;
 mod countries;
+mod docs;
 mod funding;
 mod http;
 mod nominations;
