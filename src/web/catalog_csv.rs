@@ -75,11 +75,7 @@ pub async fn import(
     expected: ExpectedCsrf,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> PageResult {
-    // A body that isn't multipart can't carry the form's token.
-    let mut multipart = multipart.map_err(|e| match e.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => unreadable(&e, e.status()),
-        _ => PageError::Csrf,
-    })?;
+    let mut multipart = multipart.map_err(|e| unreadable(&e, e.status()))?;
     let mut file = None;
     let mut pasted = String::new();
     let mut token_checked = false;

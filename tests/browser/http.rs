@@ -364,9 +364,10 @@ async fn every_page_post_without_the_csrf_token_is_refused() {
     let app = spawn_app().await;
     let mut admin = WebClient::new(&app);
     admin.sign_in(ADMIN_EMAIL, PASSWORD).await;
+    // Every form posts url-encoded but the catalog upload, tried below.
     let posts: Vec<_> = imet::web::routes()
         .into_iter()
-        .filter(|route| route.method == "POST")
+        .filter(|route| route.method == "POST" && route.path != "/courses/import")
         .collect();
     assert!(posts.len() > 20, "{posts:?}");
     for route in posts {
