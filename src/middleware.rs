@@ -13,7 +13,10 @@ use crate::{
     app::AppState,
     domain::text::control_char_error,
     error::AppError,
-    web::{error::answer, session::COOKIE_NAME},
+    web::{
+        error::answer,
+        session::{COOKIE_NAME, cookie_value},
+    },
 };
 
 /// Pages load nothing from elsewhere and are never framed.
@@ -112,13 +115,7 @@ pub async fn security_headers(
 }
 
 fn is_authenticated(headers: &HeaderMap) -> bool {
-    headers.contains_key(header::AUTHORIZATION)
-        || headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .any(|pair| pair.trim_start().starts_with(&format!("{COOKIE_NAME}=")))
+    headers.contains_key(header::AUTHORIZATION) || cookie_value(headers, COOKIE_NAME).is_some()
 }
 
 #[cfg(test)]

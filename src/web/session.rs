@@ -28,7 +28,8 @@ pub const COOKIE_NAME: &str = "imet_session";
 /// The form field every POST carries.
 pub const CSRF_FIELD: &str = "csrf_token";
 
-fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+/// The value of the cookie `name` the request carries, if any and not empty.
+pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()

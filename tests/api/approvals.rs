@@ -209,6 +209,37 @@ async fn refusals_come_in_order_checks_then_seats_then_funds() {
     );
 }
 
+/// Approves `ids` as `token` from `clients` parallel clients, each taking
+/// every `clients`-th id in turn; each task answers (status, body) per
+/// approval.
+pub fn approve_in_parallel(
+    app: &TestApp,
+    token: &str,
+    ids: &[i64],
+    clients: usize,
+) -> Vec<tokio::task::JoinHandle<Vec<(StatusCode, Value)>>> {
+    (0..clients)
+        .map(|client| {
+            let mine: Vec<i64> = ids.iter().copied().skip(client).step_by(clients).collect();
+            let (http, base, token) = (app.client.clone(), app.base.clone(), token.to_owned());
+            tokio::spawn(async move {
+                let mut outcomes = Vec::new();
+                for id in mine {
+                    let res = http
+                        .post(format!("{base}/api/v1/nominations/{id}/approve"))
+                        .bearer_auth(&token)
+                        .send()
+                        .await
+                        .unwrap();
+                    let status = res.status();
+                    outcomes.push((status, res.json().await.unwrap()));
+                }
+                outcomes
+            })
+        })
+        .collect()
+}
+
 #[tokio::test]
 async fn concurrent_approvals_never_over_commit_or_over_fill() {
     let app = spawn_app().await;
@@ -220,35 +251,14 @@ async fn concurrent_approvals_never_over_commit_or_over_fill() {
         let student = ready_student(&app, &w.c, "PK", &format!("Student {i:02}")).await;
         ids.push(submitted(&app, &w, student, w.offering).await);
     }
-    let mut tasks = Vec::new();
-    for client in 0..16 {
-        let mine: Vec<i64> = ids.iter().copied().skip(client).step_by(16).collect();
-        let http = reqwest::Client::new();
-        let base = app.base.clone();
-        let token = w.c.officer.clone();
-        tasks.push(tokio::spawn(async move {
-            let mut outcomes = Vec::new();
-            for id in mine {
-                let res = http
-                    .post(format!("{base}/api/v1/nominations/{id}/approve"))
-                    .bearer_auth(&token)
-                    .send()
-                    .await
-                    .unwrap();
-                let status = res.status();
-                let body: Value = res.json().await.unwrap();
-                outcomes.push((status, body["code"].as_str().unwrap_or("").to_owned()));
-            }
-            outcomes
-        }));
-    }
+    let tasks = approve_in_parallel(&app, &w.c.officer, &ids, 16);
     let mut approved = 0;
     for task in tasks {
-        for (status, code) in task.await.unwrap() {
+        for (status, body) in task.await.unwrap() {
             match status {
                 StatusCode::OK => approved += 1,
-                StatusCode::CONFLICT => assert_eq!(code, "insufficient_funds"),
-                other => panic!("unexpected {other} {code}"),
+                StatusCode::CONFLICT => assert_eq!(body["code"], "insufficient_funds"),
+                other => panic!("unexpected {other} {body}"),
             }
         }
     }

@@ -6,10 +6,10 @@ use std::time::{Duration, Instant};
 use imet::domain::fiscal_year::fiscal_year;
 use reqwest::{Method, StatusCode};
 use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::{
-    approvals::{COST, allocate, allocation, offering, submitted},
+    approvals::{COST, allocate, allocation, approve_in_parallel, offering, submitted},
     helpers::{Answer, Cast, TestApp, spawn_app, spawn_app_with},
     nominations::{ready_student, world},
     proxy::Gate,
@@ -127,26 +127,7 @@ async fn cancelling_a_class_while_its_nominations_are_approved_stays_consistent(
 /// approval answers 200, or 409 once the cancellation withdrew it; the
 /// cancellation answers 200.
 async fn cancel_during_approvals(app: &TestApp, c: &Cast, class: i64, ids: &[i64]) {
-    let mut approvals = Vec::new();
-    for client in 0..8 {
-        let mine: Vec<i64> = ids.iter().copied().skip(client).step_by(8).collect();
-        let (http, base, token) = (reqwest::Client::new(), app.base.clone(), c.officer.clone());
-        approvals.push(tokio::spawn(async move {
-            let mut outcomes = Vec::new();
-            for id in mine {
-                let res = http
-                    .post(format!("{base}/api/v1/nominations/{id}/approve"))
-                    .bearer_auth(&token)
-                    .send()
-                    .await
-                    .unwrap();
-                let status = res.status();
-                let body: Value = res.json().await.unwrap();
-                outcomes.push((status, body));
-            }
-            outcomes
-        }));
-    }
+    let approvals = approve_in_parallel(app, &c.officer, ids, 8);
     tokio::time::sleep(Duration::from_millis(30)).await;
     let cancelled = app
         .patch(
