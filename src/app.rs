@@ -122,6 +122,19 @@ pub fn csv_attachment(filename: &str, csv: impl IntoResponse) -> Response {
         .into_response()
 }
 
+/// A PDF shown in the browser, saved as `filename`.
+pub fn pdf_inline(filename: &str, pdf: Vec<u8>) -> Response {
+    let disposition = format!("inline; filename=\"{filename}\"");
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        pdf,
+    )
+        .into_response()
+}
+
 /// Connects to the database, applies migrations, sets up the mail transport
 /// and creates the bootstrap admin when configured and no user exists.
 pub async fn prepare(config: Config) -> anyhow::Result<AppState> {

@@ -13,6 +13,7 @@ pub mod error;
 pub mod jobs;
 pub mod mail;
 pub mod middleware;
+pub mod pdf;
 pub mod retry;
 pub mod services;
 pub mod web;

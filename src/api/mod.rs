@@ -17,6 +17,7 @@ pub mod offerings;
 pub mod openapi;
 pub mod outbox;
 pub mod students;
+pub mod travel_orders;
 pub mod users;
 
 /// Every JSON route, mounted at `/api/v1`, with the OpenAPI document.
@@ -27,6 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(countries::router())
         .merge(students::router())
         .merge(nominations::router())
+        .merge(travel_orders::router())
         .merge(courses::router())
         .merge(offerings::router())
         .merge(funding::router())

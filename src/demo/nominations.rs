@@ -2,6 +2,9 @@
 //! by the demo liaisons and officer: approved (PME and technical),
 //! submitted, draft, waitlisted, rejected, withdrawn, completed when the
 //! fiscal year allows it, and on hold under a Colombian Leahy suspension.
+//! Travel orders: in force for Pakistan's two approved students (one of
+//! them amended), revoked by the withdrawal of Jordan's and by the hold of
+//! Colombia's.
 use chrono::{Days, NaiveDate};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
@@ -17,7 +20,7 @@ use crate::{
     services::{
         auth::{self, Caller},
         courses,
-        nominations::{self, NewNomination, ReasonRequest},
+        nominations::{self, AmendRequest, IssueRequest, NewNomination, ReasonRequest},
         offerings::{self, OfferingPatch},
         suspensions::{self, NewSuspension},
     },
@@ -65,6 +68,14 @@ async fn nominate(
         .id)
 }
 
+async fn issue(state: &Context, officer: &Actor, id: i32, remarks: Option<&str>) -> AppResult<()> {
+    let request = IssueRequest {
+        remarks: remarks.map(str::to_owned),
+    };
+    nominations::issue_travel_order(state, officer, id, request).await?;
+    Ok(())
+}
+
 fn reason(text: &str) -> ReasonRequest {
     ReasonRequest {
         reason: text.into(),
@@ -103,11 +114,18 @@ pub async fn seed(
         )));
     };
 
-    // Approved: a staff course and a technical course for Pakistan, a staff course for Jordan.
-    for (liaison, student, course) in [
-        (&pk, *qureshi, "B171850"),
-        (&pk, *raza, "B162520"),
-        (&jo, *haddad, "B171850"),
+    // Approved: a staff course and a technical course for Pakistan, a staff
+    // course for Jordan; each gets its travel order.
+    let mut approved = Vec::new();
+    for (liaison, student, course, remarks) in [
+        (&pk, *qureshi, "B171850", None),
+        (
+            &pk,
+            *raza,
+            "B162520",
+            Some("Bring the service's technical records for the maintenance practicals."),
+        ),
+        (&jo, *haddad, "B171850", None),
     ] {
         let id = nominate(
             state,
@@ -118,7 +136,32 @@ pub async fn seed(
         )
         .await?;
         nominations::approve(state, &officer, id).await?;
+        issue(state, &officer, id, remarks).await?;
+        approved.push(id);
     }
+    let [qureshi_id, _, haddad_id] = approved[..] else {
+        return Err(AppError::Internal(anyhow::anyhow!("unexpected approvals")));
+    };
+    nominations::amend_travel_order(
+        state,
+        &officer,
+        qureshi_id,
+        AmendRequest {
+            reason: "The school moved the report date; quarters are assigned on arrival.".into(),
+            remarks: Some(
+                "Report to the International Military Student Office, Bell Hall, on arrival."
+                    .into(),
+            ),
+        },
+    )
+    .await?;
+    nominations::withdraw(
+        state,
+        &jo,
+        haddad_id,
+        reason("The student was called to a command assignment; Jordan renominates next year."),
+    )
+    .await?;
     // Submitted, awaiting a decision.
     nominate(
         state,
@@ -212,6 +255,7 @@ pub async fn seed(
     )
     .await?;
     nominations::approve(state, &officer, held).await?;
+    issue(state, &officer, held, None).await?;
     suspensions::impose(
         state,
         &officer,

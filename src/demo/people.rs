@@ -4,7 +4,10 @@ use chrono::{Days, NaiveDate};
 
 use crate::{
     domain::actor::Actor,
-    domain::{suspension::LegalBasis, vetting::VettingStatus},
+    domain::{
+        suspension::LegalBasis,
+        vetting::{VettingKind, VettingStatus},
+    },
     error::AppResult,
     services::Context,
     services::{
@@ -263,11 +266,23 @@ pub async fn seed_students(
         }
         if let Some((status, age)) = s.vetting {
             let vetting = NewVetting {
+                kind: VettingKind::Leahy,
                 status,
                 case_reference: format!("INL-{}-{:04}", today.format("%Y"), id),
                 decided_on: today - Days::new(age),
             };
             students::add_vetting(&state.db, officer, id, vetting).await?;
+            // Whoever passed Leahy vetting was screened for security too,
+            // a little later: their travel orders can be issued.
+            if status == VettingStatus::Cleared {
+                let screening = NewVetting {
+                    kind: VettingKind::Security,
+                    status,
+                    case_reference: format!("DCSA-{}-{:04}", today.format("%Y"), id),
+                    decided_on: today - Days::new(age.saturating_sub(5)),
+                };
+                students::add_vetting(&state.db, officer, id, screening).await?;
+            }
         }
         ids.push(id);
     }

@@ -12,6 +12,8 @@ named_enum! {
         Prerequisites = "prerequisites",
         Audience = "audience",
         Vetting = "vetting",
+        /// DoD security screening: a travel order needs it, approval doesn't.
+        Security = "security",
         Seats = "seats",
         Funds = "funds",
     }
@@ -101,6 +103,7 @@ mod tests {
             (CheckName::Prerequisites, true, true),
             (CheckName::Audience, false, true),
             (CheckName::Vetting, false, true),
+            (CheckName::Security, false, true),
             (CheckName::Seats, false, false),
             (CheckName::Funds, false, false),
         ];
@@ -121,6 +124,7 @@ mod tests {
             (CheckName::Prerequisites, undecided.to_vec()),
             (CheckName::Audience, vec![]),
             (CheckName::Vetting, vec![]),
+            (CheckName::Security, vec![]),
             (CheckName::Seats, vec![]),
             (CheckName::Funds, vec![]),
         ];

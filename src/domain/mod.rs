@@ -24,4 +24,5 @@ pub mod student;
 pub mod suspension;
 pub mod text;
 pub mod training;
+pub mod travel_order;
 pub mod vetting;

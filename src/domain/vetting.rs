@@ -1,5 +1,7 @@
-//! Leahy human-rights vetting: the latest record counts, and a `cleared`
-//! decision is good for `vetting_validity_days` before a class starts.
+//! Vetting: the Leahy human-rights vetting an approval needs, and the DoD
+//! security screening a travel order needs too. For each kind the latest
+//! record counts, and a `cleared` decision is good for
+//! `vetting_validity_days` before a class starts.
 use super::named::named_enum;
 
 use chrono::NaiveDate;
@@ -23,6 +25,28 @@ impl VettingStatus {
     }
 }
 
+named_enum! {
+    /// What a vetting record decides.
+    #[derive(Default)]
+    pub enum VettingKind: "a vetting kind" {
+        /// Leahy human-rights vetting: approval needs it.
+        #[default]
+        Leahy = "leahy",
+        /// DoD security screening: a travel order needs it too.
+        Security = "security",
+    }
+}
+
+impl VettingKind {
+    /// How messages and pages name it.
+    pub fn label(self) -> &'static str {
+        match self {
+            VettingKind::Leahy => "Leahy vetting",
+            VettingKind::Security => "security screening",
+        }
+    }
+}
+
 /// The latest vetting decision of a student.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Vetting {
@@ -30,20 +54,22 @@ pub struct Vetting {
     pub decided_on: NaiveDate,
 }
 
-/// Whether vetting lets a student start a class on `start`: the latest
-/// record is `cleared`, decided on or before `start` and at most
+/// Whether vetting of `kind` lets a student start a class on `start`: the
+/// latest record is `cleared`, decided on or before `start` and at most
 /// `validity_days` before it. The message says why not.
 pub fn vetting_valid_for(
+    kind: VettingKind,
     latest: Option<Vetting>,
     start: NaiveDate,
     validity_days: i64,
 ) -> Result<String, String> {
+    let what = kind.label();
     let Some(v) = latest else {
-        return Err("no Leahy vetting on record".into());
+        return Err(format!("no {what} on record"));
     };
     match v.status {
-        VettingStatus::Pending => Err(format!("Leahy vetting pending since {}", v.decided_on)),
-        VettingStatus::Denied => Err(format!("Leahy vetting denied on {}", v.decided_on)),
+        VettingStatus::Pending => Err(format!("{what} pending since {}", v.decided_on)),
+        VettingStatus::Denied => Err(format!("{what} denied on {}", v.decided_on)),
         VettingStatus::Cleared if v.decided_on > start => Err(format!(
             "cleared on {}, after the class starts on {start}",
             v.decided_on
@@ -86,12 +112,14 @@ mod tests {
             (v(Cleared, "2026-01-11"), true), // exactly 365 days before
             (v(Cleared, "2026-01-10"), false), // 366 days before
         ];
-        for (latest, ok) in cases {
-            assert_eq!(
-                vetting_valid_for(latest, start, 365).is_ok(),
-                ok,
-                "{latest:?}"
-            );
+        for kind in VettingKind::ALL {
+            for (latest, ok) in cases {
+                let result = vetting_valid_for(kind, latest, start, 365);
+                assert_eq!(result.is_ok(), ok, "{kind} {latest:?}");
+                if latest.is_none() {
+                    assert_eq!(result, Err(format!("no {} on record", kind.label())));
+                }
+            }
         }
     }
 
@@ -101,5 +129,10 @@ mod tests {
             assert_eq!(s.as_str().parse::<VettingStatus>(), Ok(s));
         }
         assert!("approved".parse::<VettingStatus>().is_err());
+        for k in VettingKind::ALL {
+            assert_eq!(k.as_str().parse::<VettingKind>(), Ok(k));
+        }
+        assert_eq!(VettingKind::default(), VettingKind::Leahy);
+        assert!("dod".parse::<VettingKind>().is_err());
     }
 }

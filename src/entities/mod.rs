@@ -17,6 +17,8 @@ pub mod outbox;
 pub mod prior_training;
 pub mod student;
 pub mod suspension;
+pub mod travel_order;
+pub mod travel_order_counter;
 pub mod user;
 pub mod vetting_record;
 pub mod waiver;

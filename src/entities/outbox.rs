@@ -26,6 +26,11 @@ pub struct Model {
     pub dedupe_key: Option<String>,
     pub created_at: DateTimeUtc,
     pub sent_at: Option<DateTimeUtc>,
+    /// One optional attachment (an ITO's PDF), stored with the message so
+    /// that every retry sends it.
+    pub attachment_name: Option<String>,
+    pub attachment_type: Option<String>,
+    pub attachment: Option<Vec<u8>>,
 }
 
 named_enum! {

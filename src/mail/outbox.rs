@@ -128,6 +128,9 @@ pub fn prepare<E: Email>(
         dedupe_key: Set(key.map(str::to_owned)),
         created_at: Set(now),
         sent_at: Set(None),
+        attachment_name: Set(email.attachment().map(|a| a.filename.clone())),
+        attachment_type: Set(email.attachment().map(|a| a.content_type.to_owned())),
+        attachment: Set(email.attachment().map(|a| a.data.clone())),
         ..Default::default()
     })))
 }

@@ -16,19 +16,46 @@ pub struct Rendered {
     pub html: String,
 }
 
+/// A file sent with an email.
+#[derive(Clone, Debug)]
+pub struct Attachment {
+    pub filename: String,
+    pub content_type: &'static str,
+    pub data: Vec<u8>,
+}
+
 /// The contents of one event's email.
 pub trait Email {
     /// The event kind: stored with the message and naming its template directory.
     const EVENT: &'static str;
     /// Renders the subject (on one line), the text and the HTML body.
     fn render(&self, base_url: &str) -> Result<Rendered, askama::Error>;
+    /// The file sent with it, if any.
+    fn attachment(&self) -> Option<&Attachment> {
+        None
+    }
 }
 
 /// Implements [`Email`] for an event struct from its three template files.
 macro_rules! email {
     ($event:ident, $kind:tt, subject = $subject:tt, text = $text:tt, html = $html:tt) => {
+        email!(
+            $event,
+            $kind,
+            subject = $subject,
+            text = $text,
+            html = $html,
+            attachment = |_e| None
+        );
+    };
+    ($event:ident, $kind:tt, subject = $subject:tt, text = $text:tt, html = $html:tt, attachment = |$e:ident| $attachment:expr) => {
         impl Email for $event {
             const EVENT: &'static str = $kind;
+
+            fn attachment(&self) -> Option<&Attachment> {
+                let $e = self;
+                $attachment
+            }
 
             fn render(&self, base_url: &str) -> Result<Rendered, askama::Error> {
                 // A template need not show every field.
@@ -237,6 +264,45 @@ email!(
     subject = "email/allocation_threshold/subject.txt",
     text = "email/allocation_threshold/body.txt",
     html = "email/allocation_threshold/body.html"
+);
+
+/// A travel order was issued (revision 0) or amended: to the country's
+/// liaisons and the student, with the order's PDF.
+#[derive(Debug)]
+pub struct TravelOrderIssued {
+    pub n: NominationFacts,
+    pub number: String,
+    pub revision: i32,
+    /// Why it was amended.
+    pub reason: Option<String>,
+    /// In dollars.
+    pub total: String,
+    pub pdf: Attachment,
+}
+
+email!(
+    TravelOrderIssued,
+    "travel_order_issued",
+    subject = "email/travel_order_issued/subject.txt",
+    text = "email/travel_order_issued/body.txt",
+    html = "email/travel_order_issued/body.html",
+    attachment = |e| Some(&e.pdf)
+);
+
+/// A travel order was revoked: to the same people, with the reason.
+#[derive(Debug)]
+pub struct TravelOrderRevoked {
+    pub n: NominationFacts,
+    pub number: String,
+    pub reason: String,
+}
+
+email!(
+    TravelOrderRevoked,
+    "travel_order_revoked",
+    subject = "email/travel_order_revoked/subject.txt",
+    text = "email/travel_order_revoked/body.txt",
+    html = "email/travel_order_revoked/body.html"
 );
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use std::{path::PathBuf, time::Duration};
 use anyhow::Context;
 use lettre::{
     AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
-    message::{Mailbox, MultiPart},
+    message::{Attachment, Mailbox, MultiPart, header::ContentType},
     transport::smtp::PoolConfig,
 };
 
@@ -123,8 +123,9 @@ fn lettre_url(url: &str) -> String {
     format!("{base}?{}", out.finish())
 }
 
-/// The MIME message: multipart/alternative of the text and HTML bodies, with
-/// the Message-ID fixed when it was queued (so a resend can be recognized).
+/// The MIME message: multipart/alternative of the text and HTML bodies
+/// (inside multipart/mixed with the attachment, when it has one), with the
+/// Message-ID fixed when it was queued (so a resend can be recognized).
 fn compose(from: &Mailbox, message: &outbox::Model) -> Result<Message, SendError> {
     let recipients = &message.recipients.0;
     let mut builder = Message::builder()
@@ -138,11 +139,25 @@ fn compose(from: &Mailbox, message: &outbox::Model) -> Result<Message, SendError
             .map_err(|e| SendError::Permanent(format!("recipient `{recipient}`: {e}")))?;
         builder = builder.to(to);
     }
+    let bodies =
+        MultiPart::alternative_plain_html(message.text_body.clone(), message.html_body.clone());
+    let body = match (
+        &message.attachment_name,
+        &message.attachment_type,
+        &message.attachment,
+    ) {
+        (Some(name), Some(content_type), Some(data)) => {
+            let content_type = ContentType::parse(content_type).map_err(|e| {
+                SendError::Permanent(format!("attachment type `{content_type}`: {e}"))
+            })?;
+            MultiPart::mixed()
+                .multipart(bodies)
+                .singlepart(Attachment::new(name.clone()).body(data.clone(), content_type))
+        }
+        _ => bodies,
+    };
     builder
-        .multipart(MultiPart::alternative_plain_html(
-            message.text_body.clone(),
-            message.html_body.clone(),
-        ))
+        .multipart(body)
         .map_err(|e| SendError::Permanent(e.to_string()))
 }
 

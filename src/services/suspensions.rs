@@ -254,7 +254,7 @@ async fn announce(
 ) -> AppResult<()> {
     let today = state.clock.today();
     let affected =
-        nominations::apply_suspensions(txn, &country.code, Some(actor.id), today).await?;
+        nominations::apply_suspensions(txn, state, &country.code, Some(actor.id), today).await?;
     notify(txn, state, country, view, change, affected).await
 }
 
@@ -379,7 +379,7 @@ pub async fn apply_due(ctx: &Context, day: NaiveDate) -> AppResult<usize> {
     let mut changed = 0;
     for code in countries {
         let txn = ctx.begin().await?;
-        let affected = nominations::apply_suspensions(&txn, &code, None, day).await?;
+        let affected = nominations::apply_suspensions(&txn, ctx, &code, None, day).await?;
         if !affected.is_empty() {
             changed += affected.len();
             announce_due(&txn, ctx, &code, day, affected).await?;

@@ -2,7 +2,8 @@
 use chrono::NaiveDate;
 
 use crate::domain::{
-    checks::Check, nomination::Status, offering_status::OfferingStatus, vetting::VettingStatus,
+    checks::Check, nomination::Status, offering_status::OfferingStatus, travel_order::OrderStatus,
+    vetting::VettingStatus,
 };
 
 /// A status tag: a short label on a colour (`templates/macros.html`, `tag`).
@@ -34,6 +35,16 @@ impl Tag {
             Some(s @ VettingStatus::Cleared) => Self::new(s.label(), "green"),
             Some(s @ VettingStatus::Denied) => Self::new(s.label(), "red"),
         }
+    }
+
+    /// One revision of a travel order.
+    pub fn travel_order(status: OrderStatus) -> Self {
+        let colour = match status {
+            OrderStatus::InForce => "green",
+            OrderStatus::Superseded => "grey",
+            OrderStatus::Revoked => "red",
+        };
+        Self::new(status.label(), colour)
     }
 
     /// A country's eligibility for a program today.

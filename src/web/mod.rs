@@ -148,6 +148,16 @@ fn pages() -> Pages {
         .post("/nominations/{id}/withdraw", nominations::withdraw)
         .post("/nominations/{id}/complete", nominations::complete)
         .post("/nominations/{id}/waivers", nominations::waive)
+        .get("/nominations/{id}/ito.pdf", nominations::travel_order_pdf)
+        .post("/nominations/{id}/ito", nominations::issue_travel_order)
+        .post(
+            "/nominations/{id}/ito/amend",
+            nominations::amend_travel_order,
+        )
+        .post(
+            "/nominations/{id}/ito/revoke",
+            nominations::revoke_travel_order,
+        )
         .get("/funding", funding::show)
         .get("/funding/report.csv", funding::report_csv)
         .post("/funding/allocations", funding::set_allocation)

@@ -9,77 +9,21 @@ pub(super) async fn run_checks<C: ConnectionTrait>(
     program: Program,
     today: NaiveDate,
 ) -> AppResult<Vec<Check>> {
-    let validity = state.config.validity;
     let mut checks = Vec::with_capacity(CheckName::ALL.len());
-
-    let blocking = facts.blocking(program, today);
-    let eligible = if blocking.is_empty() {
-        Ok(format!("{} is eligible on {today}", facts.country.code))
-    } else {
-        Err(blocking
-            .iter()
-            .map(|s| {
-                format!(
-                    "suspended ({}) since {}: suspension {}",
-                    s.view(today).programs.join(", "),
-                    s.row.effective_from,
-                    s.row.id
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("; "))
-    };
-    checks.push(Check::from_result(
-        CheckName::CountryEligible,
-        eligible,
-        facts.waived(CheckName::CountryEligible),
-    ));
-
-    let (ecl, opi) = students::latest_scores(db, facts.student.id).await?;
-    let scores = LatestScores {
-        ecl: ecl.as_ref().and_then(|t| Some((t.score?, t.taken_on))),
-        opi: opi
-            .as_ref()
-            .and_then(|t| Some((students::opi_of(t)?, t.taken_on))),
-    };
-    let minimums = EnglishMinimums {
-        ecl: facts.course.ecl_min,
-        opi: facts.course.opi_min,
-    };
-    let windows = Windows {
-        ecl_days: validity.ecl,
-        opi_days: validity.opi,
-    };
-    checks.push(Check::from_result(
-        CheckName::English,
-        english_check(minimums, scores, today, windows),
-        facts.waived(CheckName::English),
-    ));
-
+    checks.push(eligibility_check(facts, program, today));
+    checks.push(english_check_of(db, state, facts, today).await?);
     let completed = completed_training(db, facts.student.id, today).await?;
     checks.push(Check::from_result(
         CheckName::Prerequisites,
         prerequisites_met(&facts.course.prerequisites, &completed, today),
         facts.waived(CheckName::Prerequisites),
     ));
-
     checks.push(Check::from_result(
         CheckName::Audience,
         audience(facts),
         false,
     ));
-
-    let latest = students::latest_vetting(db, facts.student.id)
-        .await?
-        .map(|v| Vetting {
-            status: v.status,
-            decided_on: v.decided_on,
-        });
-    checks.push(Check::from_result(
-        CheckName::Vetting,
-        vetting_valid_for(latest, facts.offering.start_date, validity.vetting),
-        false,
-    ));
+    checks.push(vetting_check(db, state, facts, VettingKind::Leahy).await?);
 
     let free = facts.offering.seats - facts.offering.seats_taken;
     let seats = if free > 0 {
@@ -114,6 +58,93 @@ pub(super) async fn run_checks<C: ConnectionTrait>(
     };
     checks.push(Check::from_result(CheckName::Funds, funds, false));
     Ok(checks)
+}
+
+/// Whether no suspension in effect on `today` blocks `program` for the
+/// student's country (or a waiver covers it).
+pub(super) fn eligibility_check(facts: &Facts, program: Program, today: NaiveDate) -> Check {
+    let blocking = facts.blocking(program, today);
+    let eligible = if blocking.is_empty() {
+        Ok(format!("{} is eligible on {today}", facts.country.code))
+    } else {
+        Err(blocking
+            .iter()
+            .map(|s| {
+                format!(
+                    "suspended ({}) since {}: suspension {}",
+                    s.view(today).programs.join(", "),
+                    s.row.effective_from,
+                    s.row.id
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; "))
+    };
+    Check::from_result(
+        CheckName::CountryEligible,
+        eligible,
+        facts.waived(CheckName::CountryEligible),
+    )
+}
+
+/// The student's latest English scores against the course's minimums on `today`.
+pub(super) async fn english_check_of<C: ConnectionTrait>(
+    db: &C,
+    state: &Context,
+    facts: &Facts,
+    today: NaiveDate,
+) -> AppResult<Check> {
+    let validity = state.config.validity;
+    let (ecl, opi) = students::latest_scores(db, facts.student.id).await?;
+    let scores = LatestScores {
+        ecl: ecl.as_ref().and_then(|t| Some((t.score?, t.taken_on))),
+        opi: opi
+            .as_ref()
+            .and_then(|t| Some((students::opi_of(t)?, t.taken_on))),
+    };
+    let minimums = EnglishMinimums {
+        ecl: facts.course.ecl_min,
+        opi: facts.course.opi_min,
+    };
+    let windows = Windows {
+        ecl_days: validity.ecl,
+        opi_days: validity.opi,
+    };
+    Ok(Check::from_result(
+        CheckName::English,
+        english_check(minimums, scores, today, windows),
+        facts.waived(CheckName::English),
+    ))
+}
+
+/// The student's latest vetting of `kind` against the class start: the
+/// `vetting` check for Leahy vetting, `security` for the DoD screening.
+pub(super) async fn vetting_check<C: ConnectionTrait>(
+    db: &C,
+    state: &Context,
+    facts: &Facts,
+    kind: VettingKind,
+) -> AppResult<Check> {
+    let latest = students::latest_vetting(db, facts.student.id, kind)
+        .await?
+        .map(|v| Vetting {
+            status: v.status,
+            decided_on: v.decided_on,
+        });
+    let name = match kind {
+        VettingKind::Leahy => CheckName::Vetting,
+        VettingKind::Security => CheckName::Security,
+    };
+    Ok(Check::from_result(
+        name,
+        vetting_valid_for(
+            kind,
+            latest,
+            facts.offering.start_date,
+            state.config.validity.vetting,
+        ),
+        false,
+    ))
 }
 
 pub(super) fn audience(facts: &Facts) -> Result<String, String> {

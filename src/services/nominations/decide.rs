@@ -15,6 +15,7 @@ pub async fn submit(state: &Context, caller: &Actor, id: i32) -> AppResult<Nomin
     let txn = state.begin().await?;
     apply(
         &txn,
+        state,
         StatusChange {
             nomination: &n,
             action: Action::Submit,
@@ -58,6 +59,7 @@ pub async fn approve(state: &Context, caller: &Actor, id: i32) -> AppResult<Nomi
     let txn = state.begin().await?;
     let (approved, event) = apply_returning(
         &txn,
+        state,
         StatusChange {
             nomination: &n,
             action: Action::Approve,
@@ -136,6 +138,7 @@ pub(super) async fn decide(
     let txn = state.begin().await?;
     apply(
         &txn,
+        state,
         StatusChange {
             nomination: &n,
             action,
@@ -172,6 +175,7 @@ pub async fn complete(state: &Context, caller: &Actor, id: i32) -> AppResult<Nom
     }
     apply(
         txn,
+        state,
         StatusChange {
             nomination: &n,
             action: Action::Complete,

@@ -4,6 +4,7 @@ use super::*;
 /// Returns an on-hold nomination to the status it was held from.
 pub(super) async fn release_hold<C: ConnectionTrait>(
     db: &C,
+    state: &Context,
     n: &nomination::Model,
     actor: Option<i32>,
     why: &str,
@@ -13,6 +14,7 @@ pub(super) async fn release_hold<C: ConnectionTrait>(
         .ok_or_else(|| invalid(from, Action::Release))?;
     apply(
         db,
+        state,
         StatusChange {
             nomination: n,
             action: Action::Release,
@@ -35,11 +37,12 @@ pub(super) async fn release_hold<C: ConnectionTrait>(
 pub use crate::mail::templates::AffectedNomination;
 
 /// Puts on hold the country's submitted, waitlisted and approved nominations
-/// that a suspension in effect on `today` blocks (unless waived), and
-/// releases on-hold ones nothing blocks any more. Idempotent; returns what
-/// changed.
+/// that a suspension in effect on `today` blocks (unless waived), revoking
+/// their travel orders, and releases on-hold ones nothing blocks any more
+/// (a release issues no order again). Idempotent; returns what changed.
 pub async fn apply_suspensions(
     txn: &DatabaseTransaction,
+    state: &Context,
     country: &str,
     actor: Option<i32>,
     today: NaiveDate,
@@ -73,6 +76,7 @@ pub async fn apply_suspensions(
         let to = if blocked && !waived && status.can_be_held() {
             apply(
                 txn,
+                state,
                 StatusChange {
                     nomination: &n,
                     action: Action::Hold,
@@ -85,7 +89,7 @@ pub async fn apply_suspensions(
             .await?;
             Status::OnHold
         } else if status == Status::OnHold && (!blocked || waived) {
-            release_hold(txn, &n, actor, "suspension lifted").await?
+            release_hold(txn, state, &n, actor, "suspension lifted").await?
         } else {
             continue;
         };

@@ -12,6 +12,8 @@ mod facts;
 mod holds;
 mod notify;
 mod transitions;
+mod travel_order_views;
+mod travel_orders;
 mod views;
 mod waivers;
 mod withdraw;
@@ -47,7 +49,7 @@ use crate::{
         student::{Grade, audience_admits},
         text::non_blank,
         training::prerequisites_met,
-        vetting::{Vetting, vetting_valid_for},
+        vetting::{Vetting, VettingKind, vetting_valid_for},
     },
     entities::{
         country, nomination, nomination_event, offering, prior_training, student, user, waiver,
@@ -77,6 +79,8 @@ pub use facts::*;
 pub use holds::*;
 pub use notify::*;
 use transitions::*;
+pub use travel_order_views::*;
+pub use travel_orders::*;
 pub use views::*;
 pub use waivers::*;
 pub use withdraw::*;

@@ -1,6 +1,8 @@
 //! Guarded status changes with their history and audit records; seats and the allocation key.
 use super::*;
 
+use crate::domain::travel_order;
+
 /// The status `action` leads to from the nomination's own; 409
 /// `invalid_transition` when the state machine forbids it.
 pub(super) fn next_status(n: &nomination::Model, action: Action) -> AppResult<(Status, Status)> {
@@ -37,7 +39,8 @@ pub(super) fn past_tense(action: Action) -> &'static str {
 
 /// One status change, guarded: the row changes only if it still has the
 /// status it was read with (so two concurrent decisions cannot both win),
-/// and the history and audit log record it.
+/// and the history and audit log record it. A change that ends travel
+/// (withdrawal, rejection, hold) revokes the travel order in force.
 pub(super) struct StatusChange<'a> {
     pub(super) nomination: &'a nomination::Model,
     pub(super) action: Action,
@@ -48,17 +51,19 @@ pub(super) struct StatusChange<'a> {
 
 pub(super) async fn apply<C: ConnectionTrait>(
     db: &C,
+    state: &Context,
     change: StatusChange<'_>,
     extra: impl FnOnce(
         sea_orm::UpdateMany<nomination::Entity>,
     ) -> sea_orm::UpdateMany<nomination::Entity>,
 ) -> AppResult<nomination::Model> {
-    Ok(apply_returning(db, change, extra).await?.0)
+    Ok(apply_returning(db, state, change, extra).await?.0)
 }
 
 /// [`apply`], answering the history entry it wrote too.
 pub(super) async fn apply_returning<C: ConnectionTrait>(
     db: &C,
+    state: &Context,
     change: StatusChange<'_>,
     extra: impl FnOnce(
         sea_orm::UpdateMany<nomination::Entity>,
@@ -108,6 +113,13 @@ pub(super) async fn apply_returning<C: ConnectionTrait>(
         )),
     )
     .await?;
+    if travel_order::revoked_by(change.to) {
+        let reason = match &event.detail {
+            Some(detail) => format!("nomination {}: {detail}", past_tense(change.action)),
+            None => format!("nomination {}", past_tense(change.action)),
+        };
+        revoke_in_force(db, state, n, &reason, change.actor).await?;
+    }
     Ok((after, event))
 }
 

@@ -68,7 +68,14 @@ pub async fn waive(
         .exec(txn)
         .await?;
     if request.check == CheckName::CountryEligible && status == Status::OnHold {
-        release_hold(txn, &n, Some(caller.id), "national-security exception").await?;
+        release_hold(
+            txn,
+            state,
+            &n,
+            Some(caller.id),
+            "national-security exception",
+        )
+        .await?;
     }
     finish(state, owned, id).await
 }

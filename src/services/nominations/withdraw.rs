@@ -63,6 +63,7 @@ pub(super) async fn withdraw_in(
     let release = n.committed_cents - penalty;
     let withdrawn = apply(
         txn,
+        state,
         StatusChange {
             nomination: n,
             action: Action::Withdraw,
@@ -137,6 +138,7 @@ pub async fn promote_head(
     };
     let promoted = apply(
         txn,
+        state,
         StatusChange {
             nomination: &head,
             action: Action::Promote,

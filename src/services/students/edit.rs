@@ -305,7 +305,7 @@ pub async fn add_training(
 }
 
 /// Records a vetting decision (program officers and admins); the latest
-/// decision becomes the student's vetting status.
+/// Leahy decision becomes the student's vetting status.
 pub async fn add_vetting(
     db: &sea_orm::DatabaseConnection,
     caller: &Actor,
@@ -316,6 +316,7 @@ pub async fn add_vetting(
     let student = find_visible(&txn, caller, id).await?;
     let created = vetting_record::ActiveModel {
         student_id: Set(student.id),
+        kind: Set(vetting.kind),
         status: Set(vetting.status),
         case_reference: Set(vetting.case_reference.trim().to_owned()),
         decided_on: Set(vetting.decided_on),
@@ -325,7 +326,7 @@ pub async fn add_vetting(
     }
     .insert(&txn)
     .await?;
-    let latest = latest_vetting(&txn, student.id).await?;
+    let latest = latest_vetting(&txn, student.id, VettingKind::Leahy).await?;
     let mut model: student::ActiveModel = student.into();
     model.vetting_status = Set(latest.map(|v| v.status));
     model.updated_at = Set(Utc::now());

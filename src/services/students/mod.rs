@@ -28,7 +28,7 @@ use crate::{
         proficiency::EclScore,
         student::{Audience, Grade, check_date_of_birth},
         text::non_blank,
-        vetting::VettingStatus,
+        vetting::{VettingKind, VettingStatus},
     },
     entities::{english_test, nomination, prior_training, student, vetting_record},
     error::{AppError, AppResult, ConflictCode},
@@ -134,6 +134,7 @@ impl From<prior_training::Model> for TrainingView {
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct VettingView {
     pub id: i32,
+    pub kind: VettingKind,
     pub status: VettingStatus,
     pub case_reference: String,
     pub decided_on: NaiveDate,
@@ -145,6 +146,7 @@ impl From<vetting_record::Model> for VettingView {
     fn from(v: vetting_record::Model) -> Self {
         Self {
             id: v.id,
+            kind: v.kind,
             status: v.status,
             case_reference: v.case_reference,
             decided_on: v.decided_on,
@@ -167,13 +169,16 @@ pub struct StudentDetail {
     pub vetting: Vec<VettingView>,
 }
 
-/// The vetting record that counts: latest decision date, then latest entry.
+/// The vetting record of `kind` that counts: latest decision date, then
+/// latest entry.
 pub async fn latest_vetting<C: ConnectionTrait>(
     db: &C,
     student_id: i32,
+    kind: VettingKind,
 ) -> AppResult<Option<vetting_record::Model>> {
     Ok(vetting_record::Entity::find()
         .filter(vetting_record::Column::StudentId.eq(student_id))
+        .filter(vetting_record::Column::Kind.eq(kind.as_str()))
         .order_by_desc(vetting_record::Column::DecidedOn)
         .order_by_desc(vetting_record::Column::Id)
         .one(db)

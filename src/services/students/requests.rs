@@ -177,6 +177,10 @@ pub struct NewTraining {
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 pub struct NewVetting {
+    /// `leahy` (the default: human-rights vetting, which approval needs) or
+    /// `security` (the DoD screening a travel order needs too).
+    #[serde(default)]
+    pub kind: VettingKind,
     pub status: VettingStatus,
     #[validate(length(max = 100), custom(function = "non_blank"))]
     pub case_reference: String,

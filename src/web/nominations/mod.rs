@@ -6,6 +6,7 @@
 
 mod nominate;
 mod page;
+mod travel_orders;
 
 use askama::Template;
 use axum::{
@@ -51,6 +52,7 @@ use crate::{
 
 pub use nominate::*;
 pub use page::*;
+pub use travel_orders::*;
 
 /// A check as pages show it.
 pub struct CheckRow {
@@ -69,6 +71,7 @@ pub(super) fn check_label(name: CheckName) -> &'static str {
         CheckName::Prerequisites => "Prerequisites",
         CheckName::Audience => "Audience",
         CheckName::Vetting => "Vetting",
+        CheckName::Security => "Security screening",
         CheckName::Seats => "Seats",
         CheckName::Funds => "Funds",
     }

@@ -12,6 +12,14 @@ pub struct ActionForm {
     pub check: String,
     #[serde(default)]
     pub justification: String,
+    #[serde(default)]
+    pub ito_remarks: String,
+    #[serde(default)]
+    pub amend_reason: String,
+    #[serde(default)]
+    pub amend_remarks: String,
+    #[serde(default)]
+    pub revoke_reason: String,
 }
 
 pub(super) const ACTION_LABELS: &[(&str, &str)] = &[
@@ -19,6 +27,10 @@ pub(super) const ACTION_LABELS: &[(&str, &str)] = &[
     ("withdraw_reason", "Reason for withdrawing"),
     ("check", "Check to waive"),
     ("justification", "Justification"),
+    ("ito_remarks", "Remarks on the travel order"),
+    ("amend_reason", "Reason for amending"),
+    ("amend_remarks", "Remarks on the amended order"),
+    ("revoke_reason", "Reason for revoking"),
 ];
 
 pub(super) struct EventRow {
@@ -52,6 +64,7 @@ pub(super) struct NominationPage {
     can_decide: bool,
     can_complete: bool,
     can_waive: bool,
+    orders: OrderSection,
 }
 
 pub(super) async fn nomination_page(
@@ -96,6 +109,7 @@ pub(super) async fn nomination_page(
         &[form.check.as_str()],
     );
     let status = n.status;
+    let orders = OrderSection::load(state, signed_in, n).await?;
     let page = NominationPage {
         layout: signed_in
             .layout(state, &format!("{} — {}", n.student_name, n.course_masl_id))
@@ -114,6 +128,7 @@ pub(super) async fn nomination_page(
         can_decide: status == Status::Submitted && is_staff,
         can_complete: status == Status::Approved && is_staff,
         can_waive: is_staff && CheckName::ALL.iter().any(|c| c.waivable_on(status)),
+        orders,
         row: NominationRow::from(detail.nomination),
     };
     let has_errors = !page.errors.is_empty();

@@ -21,7 +21,10 @@ use crate::{
     api::extract::gated,
     app::AppState,
     db::pagination::{Cursor, MAX_LIMIT},
-    domain::{student::check_date_of_birth, vetting::VettingStatus},
+    domain::{
+        student::check_date_of_birth,
+        vetting::{VettingKind, VettingStatus},
+    },
     error::{AppError, FieldErrors},
     services::{
         countries,

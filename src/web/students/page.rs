@@ -37,6 +37,8 @@ pub(super) const TEST_LABELS: &[(&str, &str)] = &[
 #[derive(Deserialize, Default)]
 pub struct VettingForm {
     #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
     pub status: String,
     #[serde(default)]
     pub case_reference: String,
@@ -45,6 +47,7 @@ pub struct VettingForm {
 }
 
 pub(super) const VETTING_LABELS: &[(&str, &str)] = &[
+    ("kind", "Kind"),
     ("status", "Decision"),
     ("case_reference", "Case reference"),
     ("decided_on", "Decided on"),
@@ -57,6 +60,8 @@ pub(super) struct StudentPage {
     row: StudentRow,
     tests: Vec<TestRow>,
     vetting: Vec<(VettingView, Tag)>,
+    /// The latest security screening decision.
+    security: Tag,
     test_form: TestForm,
     test_kinds: Vec<Choice>,
     test_errors: FormErrors,
@@ -65,6 +70,7 @@ pub(super) struct StudentPage {
     /// Program officers and admins record vetting decisions.
     is_staff: bool,
     vetting_form: VettingForm,
+    vetting_kinds: Vec<Choice>,
     vetting_statuses: Vec<Choice>,
     vetting_errors: FormErrors,
 }
@@ -102,6 +108,13 @@ pub(super) async fn student_page(
             test,
         })
         .collect();
+    let security = Tag::vetting(
+        detail
+            .vetting
+            .iter()
+            .find(|v| v.kind == VettingKind::Security)
+            .map(|v| v.status),
+    );
     let vetting = detail
         .vetting
         .into_iter()
@@ -116,6 +129,13 @@ pub(super) async fn student_page(
             ("OPI", "OPI (Oral Proficiency Interview)"),
         ],
         &[forms.test.kind.as_str()],
+    );
+    let vetting_kinds = choices(
+        [
+            (VettingKind::Leahy.as_str(), "Leahy vetting (human rights)"),
+            (VettingKind::Security.as_str(), "DoD security screening"),
+        ],
+        &[forms.vetting.kind.as_str()],
     );
     let vetting_statuses = choices(
         std::iter::once(("", "Choose the decision"))
@@ -135,12 +155,14 @@ pub(super) async fn student_page(
         row,
         tests,
         vetting,
+        security,
         test_form: forms.test,
         test_kinds,
         test_errors: forms.test_errors,
         keeps_records: signed_in.user.role.may_keep_student_records(),
         is_staff: signed_in.user.role.is_staff(),
         vetting_form: forms.vetting,
+        vetting_kinds,
         vetting_statuses,
         vetting_errors: forms.vetting_errors,
     };
@@ -261,7 +283,20 @@ pub async fn add_vetting(
     let decided_on = parse_date(&form.decided_on)
         .map_err(|m| add_error(&mut errors, "decided_on", m))
         .unwrap_or_default();
+    let kind = if form.kind.is_empty() {
+        Some(VettingKind::Leahy)
+    } else {
+        form.kind.parse::<VettingKind>().ok()
+    };
+    if kind.is_none() {
+        add_error(
+            &mut errors,
+            "kind",
+            "must be Leahy vetting or security screening",
+        );
+    }
     let vetting = NewVetting {
+        kind: kind.unwrap_or_default(),
         status: status.unwrap_or(VettingStatus::Pending),
         case_reference: form.case_reference.clone(),
         decided_on,
