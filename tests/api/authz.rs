@@ -15,8 +15,10 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::{
+    approvals::act,
     helpers::{PASSWORD, spawn_app},
     nominations::{nominate, world},
+    travel_orders::vet,
     web_client::{Page, WebClient},
 };
 
@@ -83,6 +85,12 @@ const API: &[Row] = &[
     ("POST",  "/api/v1/nominations/{id}/withdraw",                 [Anon, Pass, Pass, Pass, Hide]),
     ("POST",  "/api/v1/nominations/{id}/complete",                 [Anon, Pass, Pass, Deny, Deny]),
     ("POST",  "/api/v1/nominations/{id}/waivers",                  [Anon, Pass, Pass, Deny, Deny]),
+    ("GET",   "/api/v1/nominations/{id}/ito",                      [Anon, Pass, Pass, Pass, Hide]),
+    ("POST",  "/api/v1/nominations/{id}/ito",                      [Anon, Pass, Pass, Deny, Deny]),
+    ("GET",   "/api/v1/nominations/{id}/itos",                     [Anon, Pass, Pass, Pass, Hide]),
+    ("GET",   "/api/v1/nominations/{id}/ito.pdf",                  [Anon, Pass, Pass, Pass, Hide]),
+    ("POST",  "/api/v1/nominations/{id}/ito/amend",                [Anon, Pass, Pass, Deny, Deny]),
+    ("POST",  "/api/v1/nominations/{id}/ito/revoke",               [Anon, Pass, Pass, Deny, Deny]),
     ("GET",   "/api/v1/allocations",                               [Anon, Pass, Pass, Pass, Pass]),
     ("PUT",   "/api/v1/allocations/{country}/{program}/{fiscal_year}", [Anon, Pass, Pass, Deny, Deny]),
     ("POST",  "/api/v1/allocations/transfers",                     [Anon, Pass, Pass, Deny, Deny]),
@@ -149,6 +157,10 @@ const PAGES: &[Row] = &[
     ("POST",  "/nominations/{id}/withdraw",                        [Deny,  Pass, Pass, Pass, Hide]),
     ("POST",  "/nominations/{id}/complete",                        [Deny,  Pass, Pass, Deny, Deny]),
     ("POST",  "/nominations/{id}/waivers",                         [Deny,  Pass, Pass, Deny, Deny]),
+    ("GET",   "/nominations/{id}/ito.pdf",                         [Login, Pass, Pass, Pass, Hide]),
+    ("POST",  "/nominations/{id}/ito",                             [Deny,  Pass, Pass, Deny, Deny]),
+    ("POST",  "/nominations/{id}/ito/amend",                       [Deny,  Pass, Pass, Deny, Deny]),
+    ("POST",  "/nominations/{id}/ito/revoke",                      [Deny,  Pass, Pass, Deny, Deny]),
     ("GET",   "/funding",                                          [Login, Pass, Pass, Pass, Pass]),
     ("GET",   "/funding/report.csv",                               [Login, Pass, Pass, Pass, Pass]),
     ("POST",  "/funding/allocations",                              [Deny,  Pass, Pass, Deny, Deny]),
@@ -272,9 +284,30 @@ async fn every_route_answers_each_caller_as_its_gate_says() {
         .collect();
     same_routes("pages", served_pages, PAGES);
 
-    // One record of each kind, of PK.
-    let draft = nominate(&app, &c.liaison_pk, w.student, w.offering, false).await;
-    assert_eq!(draft.status, StatusCode::CREATED, "{}", draft.body);
+    // One record of each kind, of PK: the nomination is approved, with its
+    // travel order issued.
+    let fy = fiscal_year(w.start);
+    let allocation = app
+        .put(
+            &c.officer,
+            &format!("/api/v1/allocations/PK/IMET/{fy}"),
+            json!({"allocated_cents": 100_000_000}),
+        )
+        .await;
+    assert!(allocation.status.is_success(), "{}", allocation.body);
+    let nomination = nominate(&app, &c.liaison_pk, w.student, w.offering, true).await;
+    assert_eq!(
+        nomination.status,
+        StatusCode::CREATED,
+        "{}",
+        nomination.body
+    );
+    let id = nomination.body["id"].as_i64().expect("id");
+    let approved = act(&app, &c.officer, id, "approve", json!({})).await;
+    assert_eq!(approved.status, StatusCode::OK, "{}", approved.body);
+    vet(&app, &c.officer, w.student, "security", "cleared").await;
+    let order = act(&app, &c.officer, id, "ito", json!({})).await;
+    assert_eq!(order.status, StatusCode::CREATED, "{}", order.body);
     let suspension = app
         .post(
             &c.officer,
@@ -289,15 +322,6 @@ async fn every_route_answers_each_caller_as_its_gate_says() {
         "{}",
         suspension.body
     );
-    let fy = fiscal_year(w.start);
-    let allocation = app
-        .put(
-            &c.officer,
-            &format!("/api/v1/allocations/PK/IMET/{fy}"),
-            json!({"allocated_cents": 100_000_000}),
-        )
-        .await;
-    assert!(allocation.status.is_success(), "{}", allocation.body);
     // A user nobody signs in as, whom the admin's empty forms may change.
     let (spare, _) = app
         .user(&c.admin, "spare@test.example", "program_officer", None)
@@ -306,7 +330,7 @@ async fn every_route_answers_each_caller_as_its_gate_says() {
     let records = Records(BTreeMap::from([
         ("users", spare.to_string()),
         ("students", w.student.to_string()),
-        ("nominations", draft.body["id"].to_string()),
+        ("nominations", id.to_string()),
         ("offerings", w.offering.to_string()),
         ("suspensions", suspension.body["id"].to_string()),
         ("outbox", outbox.body["items"][0]["id"].to_string()),

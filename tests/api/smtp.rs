@@ -143,6 +143,8 @@ pub struct Email {
     headers: HashMap<String, String>,
     pub text: String,
     pub html: String,
+    /// Other parts: content type, file name and decoded bytes.
+    pub attachments: Vec<(String, String, Vec<u8>)>,
 }
 
 impl Email {
@@ -150,44 +152,53 @@ impl Email {
         let raw = raw.replace("\r\n", "\n");
         let (headers, body) = split_entity(&raw);
         let mut email = Self {
-            headers,
+            headers: headers.clone(),
             text: String::new(),
             html: String::new(),
+            attachments: Vec::new(),
         };
-        let content_type = email.header("content-type").to_owned();
-        match parameter(&content_type, "boundary") {
-            Some(boundary) => {
-                let delimiter = format!("--{boundary}");
-                for part in body.split(&delimiter).skip(1) {
-                    if part.starts_with("--") {
-                        break;
-                    }
-                    let (part_headers, part_body) = split_entity(part.trim_start_matches('\n'));
-                    email.take_part(&part_headers, part_body);
-                }
-            }
-            None => {
-                let headers = email.headers.clone();
-                email.take_part(&headers, body);
-            }
-        }
+        email.take_part(&headers, body);
         email
     }
 
+    /// Takes the bodies of an entity, and of each part of a multipart one
+    /// (multipart/mixed holding multipart/alternative and attachments).
     fn take_part(&mut self, headers: &HashMap<String, String>, body: &str) {
-        let content_type = headers
-            .get("content-type")
-            .map(|v| v.to_ascii_lowercase())
-            .unwrap_or_default();
+        let content_type = headers.get("content-type").cloned().unwrap_or_default();
+        if let Some(boundary) = parameter(&content_type, "boundary") {
+            let delimiter = format!("--{boundary}");
+            for part in body.split(&delimiter).skip(1) {
+                if part.starts_with("--") {
+                    break;
+                }
+                let (part_headers, part_body) = split_entity(part.trim_start_matches('\n'));
+                self.take_part(&part_headers, part_body);
+            }
+            return;
+        }
+        let content_type = content_type.to_ascii_lowercase();
         let encoding = headers
             .get("content-transfer-encoding")
             .map(|v| v.to_ascii_lowercase())
             .unwrap_or_default();
-        let decoded = decode(body, &encoding);
-        if content_type.starts_with("text/html") {
-            self.html = decoded;
+        let disposition = headers
+            .get("content-disposition")
+            .cloned()
+            .unwrap_or_default();
+        if disposition.to_ascii_lowercase().starts_with("attachment") {
+            let name = parameter(&disposition, "filename").unwrap_or_default();
+            let mime = content_type
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_owned();
+            self.attachments
+                .push((mime, name, decode_bytes(body, &encoding)));
+        } else if content_type.starts_with("text/html") {
+            self.html = decode(body, &encoding);
         } else if content_type.starts_with("text/plain") || content_type.is_empty() {
-            self.text = decoded;
+            self.text = decode(body, &encoding);
         }
     }
 
@@ -234,15 +245,21 @@ fn parameter(value: &str, name: &str) -> Option<String> {
     })
 }
 
-fn decode(body: &str, encoding: &str) -> String {
+fn decode_bytes(body: &str, encoding: &str) -> Vec<u8> {
     match encoding {
         "base64" => {
             let compact: String = body.chars().filter(|c| !c.is_whitespace()).collect();
-            let bytes = base64::engine::general_purpose::STANDARD
+            base64::engine::general_purpose::STANDARD
                 .decode(compact)
-                .expect("base64 part");
-            String::from_utf8(bytes).expect("utf-8 part")
+                .expect("base64 part")
         }
+        _ => decode(body, encoding).into_bytes(),
+    }
+}
+
+fn decode(body: &str, encoding: &str) -> String {
+    match encoding {
+        "base64" => String::from_utf8(decode_bytes(body, encoding)).expect("utf-8 part"),
         "quoted-printable" => {
             let mut out = Vec::new();
             let bytes = body.as_bytes();
