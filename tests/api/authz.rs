@@ -87,6 +87,7 @@ const API: &[Row] = &[
     ("PUT",   "/api/v1/allocations/{country}/{program}/{fiscal_year}", [Anon, Pass, Pass, Deny, Deny]),
     ("POST",  "/api/v1/allocations/transfers",                     [Anon, Pass, Pass, Deny, Deny]),
     ("GET",   "/api/v1/reports/funding",                           [Anon, Pass, Pass, Pass, Pass]),
+    ("GET",   "/api/v1/reports/training",                          [Anon, Pass, Pass, Pass, Pass]),
     ("GET",   "/api/v1/audit",                                     [Anon, Pass, Pass, Deny, Deny]),
     ("GET",   "/api/v1/outbox",                                    [Anon, Pass, Deny, Deny, Deny]),
     ("POST",  "/api/v1/outbox/{id}/retry",                         [Anon, Pass, Deny, Deny, Deny]),
