@@ -154,6 +154,8 @@ const PAGES: &[Row] = &[
     ("GET",   "/funding/report.csv",                               [Login, Pass, Pass, Pass, Pass]),
     ("POST",  "/funding/allocations",                              [Deny,  Pass, Pass, Deny, Deny]),
     ("POST",  "/funding/transfers",                                [Deny,  Pass, Pass, Deny, Deny]),
+    ("GET",   "/reports/training",                                 [Login, Pass, Pass, Pass, Pass]),
+    ("GET",   "/reports/training.csv",                             [Login, Pass, Pass, Pass, Pass]),
     ("GET",   "/outbox",                                           [Login, Pass, Deny, Deny, Deny]),
     ("POST",  "/outbox/{id}/retry",                                [Deny,  Pass, Deny, Deny, Deny]),
     // Signing out ends on the sign-in page.
