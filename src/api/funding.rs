@@ -4,7 +4,7 @@
 use axum::{
     Json,
     extract::State,
-    http::{HeaderMap, StatusCode, header},
+    http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
 };
 use serde::Deserialize;
@@ -13,11 +13,13 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use validator::Validate;
 
 use crate::{
-    api::extract::{CurrentUser, Staff, ValidJson, ValidPath, ValidQuery},
+    api::{
+        extract::{CurrentUser, Staff, ValidJson, ValidPath, ValidQuery},
+        reports::{ReportQuery, wants_csv},
+    },
     app::AppState,
     app::csv_attachment,
     db::pagination::{Page, PageQuery},
-    domain::fiscal_year::fiscal_year,
     error::{AppError, AppResult},
     services::{
         allocations::{
@@ -119,15 +121,6 @@ async fn create_transfer(
     Ok((StatusCode::CREATED, Json(outcome)))
 }
 
-#[derive(Deserialize, Validate, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ReportQuery {
-    /// Default: the current fiscal year.
-    #[validate(range(min = 2000, max = 2100, message = "must be between 2000 and 2100"))]
-    #[param(minimum = 2000, maximum = 2100)]
-    pub fiscal_year: Option<i32>,
-}
-
 /// The funding report of a fiscal year, per country: allocated, committed,
 /// available, PME share of committed (flagged below 50%) and lapsed funds.
 /// JSON, or CSV with `Accept: text/csv` (columns: fiscal_year, country_code,
@@ -144,26 +137,11 @@ async fn funding_report(
     ValidQuery(q): ValidQuery<ReportQuery>,
 ) -> AppResult<Response> {
     let today = state.clock.today();
-    let fy = q.fiscal_year.unwrap_or_else(|| fiscal_year(today));
+    let fy = q.chosen(today);
     let report = funding_report::build(&state.db, &user, fy, today).await?;
     if !wants_csv(&headers) {
         return Ok(Json(report).into_response());
     }
     let csv = funding_report::to_csv(&report)?;
     Ok(csv_attachment(&format!("funding-fy{fy}.csv"), csv))
-}
-
-/// Whether `Accept` names `text/csv` (with any parameters).
-fn wants_csv(headers: &HeaderMap) -> bool {
-    headers
-        .get_all(header::ACCEPT)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|media| {
-            media
-                .split(';')
-                .next()
-                .is_some_and(|m| m.trim().eq_ignore_ascii_case("text/csv"))
-        })
 }

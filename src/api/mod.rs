@@ -16,6 +16,7 @@ pub mod nominations;
 pub mod offerings;
 pub mod openapi;
 pub mod outbox;
+pub mod reports;
 pub mod students;
 pub mod travel_orders;
 pub mod users;
@@ -32,6 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(courses::router())
         .merge(offerings::router())
         .merge(funding::router())
+        .merge(reports::router())
         .merge(audit::router())
         .merge(outbox::router());
     let mut api = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi()).nest("/api/v1", v1);

@@ -28,6 +28,7 @@ pub mod read_cache;
 pub mod sessions;
 pub mod students;
 pub mod suspensions;
+pub mod training_report;
 pub mod users;
 
 /// What a service that commits needs: the database, the mail worker's bell

@@ -5,13 +5,14 @@ use axum::{
     extract::{FromRequest, Request},
     http::header,
 };
-use serde::de::DeserializeOwned;
+use chrono::NaiveDate;
+use serde::{Deserialize, de::DeserializeOwned};
 use validator::Validate;
 
 use crate::{
-    domain::text::field_control_char_error,
+    domain::{fiscal_year::fiscal_year, text::field_control_char_error},
     error::{AppError, FieldErrors},
-    services::countries::CountryView,
+    services::{allocations, countries::CountryView},
     web::{
         error::PageError,
         session::{CSRF_FIELD, ExpectedCsrf},
@@ -206,6 +207,38 @@ pub fn choices<'a>(
             selected: selected.contains(&value),
         })
         .collect()
+}
+
+/// The query of a page of one fiscal year (funding, reports).
+#[derive(Deserialize, Default)]
+pub struct FiscalYearQuery {
+    /// Default: the current fiscal year.
+    pub fiscal_year: Option<i32>,
+}
+
+impl FiscalYearQuery {
+    /// The fiscal year asked for, or the one `today` is in; a year out of
+    /// range is a field error.
+    pub fn chosen(&self, today: NaiveDate) -> Result<i32, AppError> {
+        allocations::check_fiscal_year(self.fiscal_year.unwrap_or_else(|| fiscal_year(today)))
+    }
+}
+
+/// The fiscal years a page of one year offers: three before the current
+/// one, two after, and `shown` wherever it is; `shown` is selected.
+pub fn fiscal_year_choices(today: NaiveDate, shown: i32) -> Vec<Choice> {
+    let current = fiscal_year(today);
+    let years: Vec<String> = (current - 3..=current + 2)
+        .chain([shown])
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .map(|y| y.to_string())
+        .collect();
+    let selected = shown.to_string();
+    choices(
+        years.iter().map(|y| (y.as_str(), y.as_str())),
+        &[selected.as_str()],
+    )
 }
 
 /// Adds `message` to the errors of `field`.

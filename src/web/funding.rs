@@ -32,19 +32,13 @@ use crate::{
     web::{
         error::PageResult,
         forms::{
-            Choice, FormErrors, WebForm, add_error, choices, country_choices, rename_fields,
-            validate_into,
+            Choice, FiscalYearQuery, FormErrors, WebForm, add_error, choices, country_choices,
+            fiscal_year_choices, rename_fields, validate_into,
         },
         layout::Layout,
         session::{SignedIn, StaffSignedIn},
     },
 };
-
-#[derive(Deserialize, Default)]
-pub struct FundingQuery {
-    /// Default: the current fiscal year.
-    pub fiscal_year: Option<i32>,
-}
 
 /// An allocation as the table shows it.
 struct AllocationRow {
@@ -211,18 +205,7 @@ async fn funding_page(
             }
         })
         .collect();
-    let current = fiscal_year(today);
-    let year_list: Vec<String> = (current - 3..=current + 2)
-        .chain([fy])
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .map(|y| y.to_string())
-        .collect();
-    let selected = fy.to_string();
-    let years = choices(
-        year_list.iter().map(|y| (y.as_str(), y.as_str())),
-        &[selected.as_str()],
-    );
+    let years = fiscal_year_choices(today, fy);
     let country_options =
         |selected: &str| country_choices(&country_list, "Choose a country", selected);
     let has_errors = !forms.allocation_errors.is_empty() || !forms.transfer_errors.is_empty();
@@ -252,19 +235,13 @@ async fn funding_page(
     render_form(&page, has_errors)
 }
 
-/// The fiscal year asked for, or the current one.
-fn chosen_year(query: &FundingQuery, today: NaiveDate) -> Result<i32, AppError> {
-    let fy = query.fiscal_year.unwrap_or_else(|| fiscal_year(today));
-    allocations::check_fiscal_year(fy)
-}
-
 /// `GET /funding`
 pub async fn show(
     State(state): State<AppState>,
     signed_in: SignedIn,
-    Query(query): Query<FundingQuery>,
+    Query(query): Query<FiscalYearQuery>,
 ) -> PageResult {
-    let fy = chosen_year(&query, state.clock.today())?;
+    let fy = query.chosen(state.clock.today())?;
     funding_page(&state, &signed_in, fy, FundingForms::default()).await
 }
 
@@ -273,10 +250,10 @@ pub async fn show(
 pub async fn report_csv(
     State(state): State<AppState>,
     signed_in: SignedIn,
-    Query(query): Query<FundingQuery>,
+    Query(query): Query<FiscalYearQuery>,
 ) -> PageResult {
     let today = state.clock.today();
-    let fy = chosen_year(&query, today)?;
+    let fy = query.chosen(today)?;
     let report = funding_report::build(&state.db, &signed_in.user, fy, today).await?;
     let csv = funding_report::to_csv(&report)?;
     Ok(csv_attachment(&format!("funding-fy{fy}.csv"), csv))

@@ -88,6 +88,15 @@ pub fn nav_items(user: &Caller, path: &str) -> Vec<NavItem> {
         }
     }
     items.push((
+        "/reports/training".into(),
+        "Training report",
+        if user.role.is_staff() {
+            "Each country's classes of a fiscal year: students and cost by program, also as CSV."
+        } else {
+            "Your country's classes of a fiscal year: students and cost by program, also as CSV."
+        },
+    ));
+    items.push((
         "/courses".into(),
         "Catalog",
         if user.role == Role::Admin {

@@ -34,6 +34,7 @@ pub mod layout;
 pub mod nominations;
 pub mod offerings;
 pub mod outbox;
+pub mod reports;
 pub mod session;
 pub mod students;
 pub mod suspensions;
@@ -162,6 +163,8 @@ fn pages() -> Pages {
         .get("/funding/report.csv", funding::report_csv)
         .post("/funding/allocations", funding::set_allocation)
         .post("/funding/transfers", funding::transfer)
+        .get("/reports/training", reports::training)
+        .get("/reports/training.csv", reports::training_csv)
         .get("/outbox", outbox::list)
         .post("/outbox/{id}/retry", outbox::retry)
 }

@@ -95,6 +95,7 @@ const API: &[Row] = &[
     ("PUT",   "/api/v1/allocations/{country}/{program}/{fiscal_year}", [Anon, Pass, Pass, Deny, Deny]),
     ("POST",  "/api/v1/allocations/transfers",                     [Anon, Pass, Pass, Deny, Deny]),
     ("GET",   "/api/v1/reports/funding",                           [Anon, Pass, Pass, Pass, Pass]),
+    ("GET",   "/api/v1/reports/training",                          [Anon, Pass, Pass, Pass, Pass]),
     ("GET",   "/api/v1/audit",                                     [Anon, Pass, Pass, Deny, Deny]),
     ("GET",   "/api/v1/outbox",                                    [Anon, Pass, Deny, Deny, Deny]),
     ("POST",  "/api/v1/outbox/{id}/retry",                         [Anon, Pass, Deny, Deny, Deny]),
@@ -165,6 +166,8 @@ const PAGES: &[Row] = &[
     ("GET",   "/funding/report.csv",                               [Login, Pass, Pass, Pass, Pass]),
     ("POST",  "/funding/allocations",                              [Deny,  Pass, Pass, Deny, Deny]),
     ("POST",  "/funding/transfers",                                [Deny,  Pass, Pass, Deny, Deny]),
+    ("GET",   "/reports/training",                                 [Login, Pass, Pass, Pass, Pass]),
+    ("GET",   "/reports/training.csv",                             [Login, Pass, Pass, Pass, Pass]),
     ("GET",   "/outbox",                                           [Login, Pass, Deny, Deny, Deny]),
     ("POST",  "/outbox/{id}/retry",                                [Deny,  Pass, Deny, Deny, Deny]),
     // Signing out ends on the sign-in page.

@@ -118,12 +118,14 @@ async fn every_operation_documents_its_shared_answers() {
 }
 
 #[tokio::test]
-async fn the_funding_report_documents_json_and_csv() {
+async fn the_reports_document_json_and_csv() {
     let app = spawn_app().await;
     let doc = app.openapi().await;
-    let ok = &doc["paths"]["/api/v1/reports/funding"]["get"]["responses"]["200"]["content"];
-    assert!(ok.get("application/json").is_some(), "{ok}");
-    assert!(ok.get("text/csv").is_some(), "{ok}");
+    for report in ["funding", "training"] {
+        let ok = &doc["paths"][format!("/api/v1/reports/{report}")]["get"]["responses"]["200"]["content"];
+        assert!(ok.get("application/json").is_some(), "{report}: {ok}");
+        assert!(ok.get("text/csv").is_some(), "{report}: {ok}");
+    }
 }
 
 #[tokio::test]

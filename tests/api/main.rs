@@ -23,6 +23,7 @@ mod smtp;
 mod student_duties;
 mod students;
 mod suspensions;
+mod training_report;
 mod travel_orders;
 mod users;
 // The pages' HTTP client, for the pages of the authorization matrix.
