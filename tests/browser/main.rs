@@ -23,6 +23,7 @@ mod screenshots;
 mod sign_in;
 mod students;
 mod suspensions;
+mod travel_orders;
 mod users;
 mod valid_html;
 mod vnu;

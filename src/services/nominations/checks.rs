@@ -216,10 +216,15 @@ pub(super) async fn refuse_unmet(
         .exec(&txn)
         .await?;
     txn.commit().await?;
-    Err(AppError::Conflict {
+    Err(checks_unmet("Unmet checks", unmet, &checks))
+}
+
+/// 409 `checks_unmet`: what is unmet, and every check it was decided on.
+pub(super) fn checks_unmet(what: &str, unmet: &[CheckName], checks: &[Check]) -> AppError {
+    AppError::Conflict {
         code: ConflictCode::ChecksUnmet,
         detail: format!(
-            "Unmet checks: {}.",
+            "{what}: {}.",
             unmet
                 .iter()
                 .map(|c| c.as_str())
@@ -227,5 +232,5 @@ pub(super) async fn refuse_unmet(
                 .join(", ")
         ),
         extra: Some(json!({"unmet": unmet, "checks": checks})),
-    })
+    }
 }

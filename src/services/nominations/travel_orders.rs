@@ -270,18 +270,7 @@ async fn order_contents<C: ConnectionTrait>(
     ];
     let unmet = unmet_for_issue(&checks);
     if !unmet.is_empty() {
-        return Err(AppError::Conflict {
-            code: ConflictCode::ChecksUnmet,
-            detail: format!(
-                "No travel order without: {}.",
-                unmet
-                    .iter()
-                    .map(|c| c.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            extra: Some(json!({"unmet": unmet, "checks": checks})),
-        });
+        return Err(checks_unmet("No travel order without", &unmet, &checks));
     }
     let issuer = user::Entity::find_by_id(caller.id)
         .one(txn)

@@ -154,11 +154,11 @@ pub async fn show(
 
 /// After an action: back to the page with `done` as flash, or the page again
 /// with what was refused (a conflict's detail, or a field's message).
-pub(super) async fn after_action(
+pub(super) async fn after_action<T>(
     state: &AppState,
     signed_in: &SignedIn,
     id: i32,
-    outcome: Result<NominationDetail, AppError>,
+    outcome: Result<T, AppError>,
     form: ActionForm,
     done: &str,
 ) -> PageResult {

@@ -120,7 +120,7 @@ pub async fn issue_travel_order(
         Err(err) => Err(err),
     };
     let done = "The travel order is issued and emailed with its PDF.";
-    after_order(&state, &officer, id, outcome, form, done).await
+    after_action(&state, &officer, id, outcome, form, done).await
 }
 
 /// `POST /nominations/{id}/ito/amend`, with a reason and optional remarks.
@@ -140,7 +140,7 @@ pub async fn amend_travel_order(
         Err(err) => Err(err),
     };
     let done = "The travel order is amended and emailed with its PDF.";
-    after_order(&state, &officer, id, outcome, form, done).await
+    after_action(&state, &officer, id, outcome, form, done).await
 }
 
 /// `POST /nominations/{id}/ito/revoke`, with a reason.
@@ -155,7 +155,7 @@ pub async fn revoke_travel_order(
         Err(err) => Err(err),
     };
     let done = "The travel order is revoked.";
-    after_order(&state, &officer, id, outcome, form, done).await
+    after_action(&state, &officer, id, outcome, form, done).await
 }
 
 /// `request` checked by the service's own rules, its fields named as the form names them.
@@ -166,26 +166,5 @@ fn checked<T: validator::Validate>(request: &T, renames: &[(&str, &str)]) -> Res
         Ok(())
     } else {
         Err(rename_fields(AppError::Validation(fields), renames))
-    }
-}
-
-async fn after_order<T>(
-    state: &AppState,
-    signed_in: &SignedIn,
-    id: i32,
-    outcome: Result<T, AppError>,
-    form: ActionForm,
-    done: &str,
-) -> PageResult {
-    match outcome {
-        Ok(_) => {
-            signed_in.flash(state, done).await?;
-            Ok(Redirect::to(&format!("/nominations/{id}#travel-order-heading")).into_response())
-        }
-        Err(err) => {
-            let errors = FormErrors::from_error(err, ACTION_LABELS)?;
-            let detail = nominations::get(&state.db, &signed_in.user, id).await?;
-            nomination_page(state, signed_in, detail, form, errors).await
-        }
     }
 }
