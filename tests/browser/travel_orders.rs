@@ -18,16 +18,6 @@ async fn an_officer_issues_and_amends_a_travel_order_from_the_nomination_page() 
     let app = spawn_app().await;
     let s = stage(&app).await;
     let student = ready_student(&app, &s, "PK", "Raza", true).await;
-    let today = Utc::now().date_naive();
-    let screening = app
-        .post(
-            &s.officer,
-            &format!("/api/v1/students/{student}/vetting"),
-            json!({"kind": "security", "status": "cleared", "case_reference": "DCSA-0042",
-                   "decided_on": today - Days::new(2)}),
-        )
-        .await;
-    assert_eq!(screening.status, StatusCode::CREATED, "{}", screening.body);
     let id = submitted(&app, LIAISON_PK, student, s.offering).await;
     let approved = app
         .post(
@@ -43,6 +33,26 @@ async fn an_officer_issues_and_amends_a_travel_order_from_the_nomination_page() 
     browser
         .sign_in(OFFICER, PASSWORD, &format!("Welcome, {OFFICER}"))
         .await;
+
+    // The officer records the security screening on the student's page.
+    browser.goto(&format!("/students/{student}")).await;
+    browser.expect_heading("Sami Raza").await;
+    browser.select("#vetting_kind", "security").await;
+    browser.select("#status", "cleared").await;
+    browser.fill("#case_reference", "DCSA-0042").await;
+    let decided = Utc::now().date_naive() - Days::new(2);
+    browser.fill("#decided_on", &decided.to_string()).await;
+    browser
+        .click("form[action$='/vetting'] button[type=submit]")
+        .await;
+    browser.expect_heading("Sami Raza").await;
+    let summary = browser.text(".summary-list").await;
+    assert!(
+        summary.contains("Security screening\nCLEARED")
+            || summary.contains("Security screening CLEARED"),
+        "{summary}"
+    );
+
     browser.goto(&format!("/nominations/{id}")).await;
     browser.expect_heading(heading).await;
     let section = browser.text(".travel-order").await;

@@ -36,8 +36,9 @@ pub(super) const TEST_LABELS: &[(&str, &str)] = &[
 /// The vetting form as typed.
 #[derive(Deserialize, Default)]
 pub struct VettingForm {
+    /// `leahy` or `security` (named apart from the test form's `kind`, on the same page).
     #[serde(default)]
-    pub kind: String,
+    pub vetting_kind: String,
     #[serde(default)]
     pub status: String,
     #[serde(default)]
@@ -47,7 +48,7 @@ pub struct VettingForm {
 }
 
 pub(super) const VETTING_LABELS: &[(&str, &str)] = &[
-    ("kind", "Kind"),
+    ("vetting_kind", "Kind"),
     ("status", "Decision"),
     ("case_reference", "Case reference"),
     ("decided_on", "Decided on"),
@@ -135,7 +136,7 @@ pub(super) async fn student_page(
             (VettingKind::Leahy.as_str(), "Leahy vetting (human rights)"),
             (VettingKind::Security.as_str(), "DoD security screening"),
         ],
-        &[forms.vetting.kind.as_str()],
+        &[forms.vetting.vetting_kind.as_str()],
     );
     let vetting_statuses = choices(
         std::iter::once(("", "Choose the decision"))
@@ -283,15 +284,15 @@ pub async fn add_vetting(
     let decided_on = parse_date(&form.decided_on)
         .map_err(|m| add_error(&mut errors, "decided_on", m))
         .unwrap_or_default();
-    let kind = if form.kind.is_empty() {
+    let kind = if form.vetting_kind.is_empty() {
         Some(VettingKind::Leahy)
     } else {
-        form.kind.parse::<VettingKind>().ok()
+        form.vetting_kind.parse::<VettingKind>().ok()
     };
     if kind.is_none() {
         add_error(
             &mut errors,
-            "kind",
+            "vetting_kind",
             "must be Leahy vetting or security screening",
         );
     }
