@@ -240,6 +240,8 @@ async fn contents_are_frozen_amendments_take_todays_data_and_the_pdf_reads_back(
     let o = &issued.body;
     let number = o["number"].as_str().unwrap().to_owned();
     assert_eq!(o["revision"], 0);
+    assert_eq!(o["issued_by"], "Administrator", "{o}");
+    assert!(o["issued_by_id"].is_i64(), "{o}");
     assert_eq!(o["student"]["name"], "Ali Raza");
     assert_eq!(o["course"]["masl_id"], "B100001");
     assert_eq!(o["report_by"], (w.start - Days::new(1)).to_string());

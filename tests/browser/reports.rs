@@ -42,6 +42,7 @@ async fn a_liaison_reads_the_training_report_of_a_chosen_year() {
         .await;
     let problems = browser.accessibility_problems().await;
     assert!(problems.is_empty(), "{problems:?}");
+    browser.screenshot("training-report").await;
     let line = browser.text("#training-classes tbody tr").await;
     for part in [
         "Pakistan (PK)",

@@ -17,7 +17,8 @@ pub struct TravelOrderView {
     pub revision: i32,
     pub status: OrderStatus,
     pub issued_on: NaiveDate,
-    pub issued_by: i32,
+    /// The user who issued it (`issued_by` is their name, as printed).
+    pub issued_by_id: i32,
     /// Why this revision amends the one before.
     pub amend_reason: Option<String>,
     pub superseded_at: Option<DateTime<Utc>>,
@@ -36,7 +37,7 @@ impl From<order::Model> for TravelOrderView {
             number: o.number,
             revision: o.revision,
             issued_on: o.issued_on,
-            issued_by: o.issued_by,
+            issued_by_id: o.issued_by,
             amend_reason: o.amend_reason,
             superseded_at: o.superseded_at,
             revoked_on: o.revoked_on,
