@@ -569,3 +569,60 @@ async fn smtp_revocation(smtp: &SmtpServer, number: &str) -> String {
     })
     .await
 }
+
+#[tokio::test]
+async fn the_pdf_survives_an_smtp_outage_and_a_cancelled_class_revokes_the_order() {
+    let mut smtp = SmtpServer::start().await;
+    smtp.stop();
+    let app = spawn_app_with(|c| c.smtp_url = Some(smtp.url())).await;
+    let w = world(&app, 5).await;
+    let c = &w.c;
+    let id = approved(&app, &w).await;
+    vet(&app, &c.officer, w.student, "security", "cleared").await;
+    let issued = issue(&app, &c.officer, id, json!({})).await;
+    assert_eq!(issued.status, StatusCode::CREATED, "{}", issued.body);
+    let number = issued.body["number"].as_str().unwrap().to_owned();
+
+    // Down: the order's email waits in the outbox, tried again and again.
+    let subject = format!("Travel order issued: {number}, Major Ali Raza");
+    crate::helpers::eventually("a retried travel order email", || async {
+        let outbox = app.get(&c.admin, "/api/v1/outbox?limit=200").await;
+        outbox.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["subject"] == subject.as_str() && m["attempts"].as_i64().unwrap_or(0) >= 2)
+            .cloned()
+    })
+    .await;
+
+    // Back up: the message that finally goes out still carries the PDF.
+    smtp.restart().await;
+    let mail = crate::helpers::eventually("the travel order email", || async {
+        smtp.messages_to("ali@example.org")
+            .into_iter()
+            .find(|m| m.email.header("subject") == subject)
+    })
+    .await;
+    let [(content_type, _, bytes)] = &mail.email.attachments[..] else {
+        panic!("one attachment: {}", mail.email.attachments.len());
+    };
+    assert_eq!(content_type, "application/pdf");
+    assert!(pdf_text(bytes).contains(&number));
+
+    // Cancelling the class withdraws the nomination and revokes its order.
+    let cancelled = app
+        .patch(
+            &c.admin,
+            &format!("/api/v1/offerings/{}", w.offering),
+            json!({"status": "cancelled"}),
+        )
+        .await;
+    assert_eq!(cancelled.status, StatusCode::OK, "{}", cancelled.body);
+    let current = app
+        .get(&c.liaison_pk, &format!("/api/v1/nominations/{id}/ito"))
+        .await;
+    assert_eq!(current.body["status"], "revoked", "{}", current.body);
+    let reason = current.body["revoked_reason"].as_str().unwrap();
+    assert!(reason.contains("the class was cancelled"), "{reason}");
+}
