@@ -116,7 +116,7 @@ pub async fn revoke_travel_order(
     request: ReasonRequest,
 ) -> AppResult<order::Model> {
     let txn = state.begin().await?;
-    let (n, _) = lock_nomination(&txn, caller, id).await?;
+    let n = lock_nomination(&txn, caller, id).await?;
     let revoked = revoke_in_force(&txn, state, &n, request.reason.trim(), Some(caller.id))
         .await?
         .ok_or_else(|| no_order_in_force(n.id))?;
@@ -188,33 +188,29 @@ fn no_order_in_force(id: i32) -> AppError {
     )
 }
 
-/// Locks the nomination (so that its orders change one at a time, and a
-/// withdrawal waits for an issue or sees it) and loads its facts.
+/// Locks the nomination, so that its orders change one at a time and a
+/// withdrawal waits for an issue or sees it.
 async fn lock_nomination<C: ConnectionTrait>(
     txn: &C,
     caller: &Actor,
     id: i32,
-) -> AppResult<(nomination::Model, Facts)> {
-    let n = nomination::Entity::find_by_id(id)
+) -> AppResult<nomination::Model> {
+    nomination::Entity::find_by_id(id)
         .lock_exclusive()
         .one(txn)
         .await?
         .filter(|n| caller.sees_country(&n.country_code))
-        .ok_or_else(|| AppError::not_found("Nomination"))?;
-    let student = student_of(txn, &n).await?;
-    let offering = find_offering(txn, n.offering_id).await?;
-    let facts = Facts::load(txn, student, offering, Some(n.id)).await?;
-    Ok((n, facts))
+        .ok_or_else(|| AppError::not_found("Nomination"))
 }
 
-/// [`lock_nomination`], refusing a nomination that can't get an order:
-/// not approved, or its class started.
+/// [`lock_nomination`] with the facts an order is made of, refusing a
+/// nomination that can't get one: not approved.
 async fn lock_for_order<C: ConnectionTrait>(
     txn: &C,
     caller: &Actor,
     id: i32,
 ) -> AppResult<(nomination::Model, Facts)> {
-    let (n, facts) = lock_nomination(txn, caller, id).await?;
+    let n = lock_nomination(txn, caller, id).await?;
     if n.status != Status::Approved {
         return Err(AppError::conflict(
             ConflictCode::InvalidTransition,
@@ -224,6 +220,9 @@ async fn lock_for_order<C: ConnectionTrait>(
             ),
         ));
     }
+    let student = student_of(txn, &n).await?;
+    let offering = find_offering(txn, n.offering_id).await?;
+    let facts = Facts::load(txn, student, offering, Some(n.id)).await?;
     Ok((n, facts))
 }
 

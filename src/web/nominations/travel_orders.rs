@@ -48,8 +48,6 @@ impl From<TravelOrderView> for OrderRow {
 
 /// The travel order part of a nomination page.
 pub struct OrderSection {
-    /// The latest revision, in force or revoked.
-    pub current: Option<OrderRow>,
     /// Every revision, the latest first.
     pub revisions: Vec<OrderRow>,
     /// An officer may issue one (the nomination is approved, none in force).
@@ -64,7 +62,7 @@ impl OrderSection {
         signed_in: &SignedIn,
         nomination: &NominationView,
     ) -> Result<Self, AppError> {
-        let mut revisions: Vec<OrderRow> =
+        let revisions: Vec<OrderRow> =
             nominations::travel_orders(&state.db, &signed_in.user, nomination.id)
                 .await?
                 .into_iter()
@@ -75,18 +73,16 @@ impl OrderSection {
             .any(|r| r.order.status == OrderStatus::InForce);
         let staff = signed_in.user.role.is_staff();
         let approved = nomination.status == Status::Approved;
-        let current = (!revisions.is_empty()).then(|| revisions.remove(0));
-        let mut all = Vec::with_capacity(revisions.len() + 1);
-        if let Some(c) = &current {
-            all.push(OrderRow::from(c.order.clone()));
-        }
-        all.extend(revisions);
         Ok(Self {
-            current,
-            revisions: all,
+            revisions,
             can_issue: staff && approved && !in_force,
             can_change: staff && in_force,
         })
+    }
+
+    /// The latest revision, in force or revoked.
+    pub fn current(&self) -> Option<&OrderRow> {
+        self.revisions.first()
     }
 }
 
