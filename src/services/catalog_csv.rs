@@ -16,11 +16,12 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, QueryOrder};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::services::csv_out;
 use crate::{
     db,
     db::audit::{self, Change, snapshot},
     domain::actor::Actor,
-    domain::text::{csv_cell_in, csv_cell_out, field_control_char_error},
+    domain::text::{csv_cell_in, field_control_char_error},
     domain::{
         course::{Audience, Category},
         ilr::Opi,
@@ -71,33 +72,26 @@ pub async fn export<C: ConnectionTrait>(db: &C) -> AppResult<String> {
         .all(db)
         .await?;
     let views = courses::views(db, models).await?;
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let csv_error = |e: csv::Error| AppError::Internal(e.into());
-    writer.write_record(COLUMNS).map_err(csv_error)?;
-    for c in views {
-        let audience: Vec<&str> = c.audience.iter().map(|a| a.as_str()).collect();
-        let cells = [
-            c.masl_id,
-            c.title,
-            c.school,
-            c.location,
-            c.category.to_string(),
-            c.ecl_min.map(|e| e.to_string()).unwrap_or_default(),
-            c.opi_min.map(|o| o.to_string()).unwrap_or_default(),
-            c.e_imet.to_string(),
-            audience.join(";"),
-            c.prerequisites.join(";"),
-            c.active.to_string(),
-            c.description,
-        ];
-        writer
-            .write_record(cells.iter().map(|cell| csv_cell_out(cell).into_owned()))
-            .map_err(csv_error)?;
-    }
-    let bytes = writer
-        .into_inner()
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
-    String::from_utf8(bytes).map_err(|e| AppError::Internal(e.into()))
+    csv_out::document(
+        COLUMNS,
+        views.into_iter().map(|c| {
+            let audience: Vec<&str> = c.audience.iter().map(|a| a.as_str()).collect();
+            [
+                c.masl_id,
+                c.title,
+                c.school,
+                c.location,
+                c.category.to_string(),
+                c.ecl_min.map(|e| e.to_string()).unwrap_or_default(),
+                c.opi_min.map(|o| o.to_string()).unwrap_or_default(),
+                c.e_imet.to_string(),
+                audience.join(";"),
+                c.prerequisites.join(";"),
+                c.active.to_string(),
+                c.description,
+            ]
+        }),
+    )
 }
 
 /// One parsed row, with the physical line it starts on.

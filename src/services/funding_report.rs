@@ -10,16 +10,16 @@ use sea_orm::{
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::services::csv_out;
 use crate::{
     domain::actor::Actor,
-    domain::text::csv_cell_out,
     domain::{
         course::Category,
         fiscal_year::fiscal_year_end,
         funding::{basis_points, lapsed_cents, percent, pme_share_below_floor},
     },
     entities::{allocation, country, course, nomination, offering},
-    error::{AppError, AppResult},
+    error::AppResult,
 };
 
 /// One country's line of the report.
@@ -186,31 +186,24 @@ pub async fn build<C: ConnectionTrait>(
 /// amounts in cents, the share as a percentage with two decimals (empty when
 /// nothing is committed).
 pub fn to_csv(report: &FundingReport) -> AppResult<String> {
-    let csv_error = |e: csv::Error| AppError::Internal(e.into());
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(CSV_COLUMNS).map_err(csv_error)?;
-    for c in &report.countries {
-        let cells = [
-            report.fiscal_year.to_string(),
-            c.country_code.clone(),
-            c.country_name.clone(),
-            c.allocated_cents.to_string(),
-            c.committed_cents.to_string(),
-            c.available_cents.to_string(),
-            c.pme_committed_cents.to_string(),
-            c.pme_share
-                .as_deref()
-                .map(|s| s.trim_end_matches('%').to_owned())
-                .unwrap_or_default(),
-            c.pme_share_below_50.to_string(),
-            c.lapsed_cents.to_string(),
-        ];
-        writer
-            .write_record(cells.iter().map(|cell| csv_cell_out(cell).into_owned()))
-            .map_err(csv_error)?;
-    }
-    let bytes = writer
-        .into_inner()
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
-    String::from_utf8(bytes).map_err(|e| AppError::Internal(e.into()))
+    csv_out::document(
+        CSV_COLUMNS,
+        report.countries.iter().map(|c| {
+            [
+                report.fiscal_year.to_string(),
+                c.country_code.clone(),
+                c.country_name.clone(),
+                c.allocated_cents.to_string(),
+                c.committed_cents.to_string(),
+                c.available_cents.to_string(),
+                c.pme_committed_cents.to_string(),
+                c.pme_share
+                    .as_deref()
+                    .map(|s| s.trim_end_matches('%').to_owned())
+                    .unwrap_or_default(),
+                c.pme_share_below_50.to_string(),
+                c.lapsed_cents.to_string(),
+            ]
+        }),
+    )
 }

@@ -19,6 +19,7 @@ pub mod auth;
 pub mod catalog_csv;
 pub mod countries;
 pub mod courses;
+pub mod csv_out;
 pub mod funding_chart;
 pub mod funding_report;
 pub mod idempotency;

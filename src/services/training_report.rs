@@ -17,16 +17,16 @@ use sea_orm::{
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::services::csv_out;
 use crate::{
     domain::{
         actor::Actor,
         fiscal_year::{fiscal_year_end, fiscal_year_start},
         nomination::Status,
         program::Program,
-        text::csv_cell_out,
     },
     entities::{country, course, nomination, offering},
-    error::{AppError, AppResult},
+    error::AppResult,
 };
 
 /// One class of one country, for one funding program.
@@ -230,32 +230,25 @@ fn subtotals(rows: &[TrainingLine]) -> (Vec<CountryTraining>, Vec<ProgramTrainin
 /// The report as CSV: a header row of [`CSV_COLUMNS`], one row per line of
 /// the report (the subtotals are sums of these rows); amounts in cents.
 pub fn to_csv(report: &TrainingReport) -> AppResult<String> {
-    let csv_error = |e: csv::Error| AppError::Internal(e.into());
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(CSV_COLUMNS).map_err(csv_error)?;
-    for line in &report.rows {
-        let cells = [
-            report.fiscal_year.to_string(),
-            line.country_code.clone(),
-            line.country_name.clone(),
-            line.program.to_string(),
-            line.masl_id.clone(),
-            line.course_title.clone(),
-            line.school.clone(),
-            line.location.clone(),
-            line.start_date.to_string(),
-            line.end_date.to_string(),
-            line.students.to_string(),
-            line.total_cost_cents.to_string(),
-        ];
-        writer
-            .write_record(cells.iter().map(|cell| csv_cell_out(cell).into_owned()))
-            .map_err(csv_error)?;
-    }
-    let bytes = writer
-        .into_inner()
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
-    String::from_utf8(bytes).map_err(|e| AppError::Internal(e.into()))
+    csv_out::document(
+        CSV_COLUMNS,
+        report.rows.iter().map(|line| {
+            [
+                report.fiscal_year.to_string(),
+                line.country_code.clone(),
+                line.country_name.clone(),
+                line.program.to_string(),
+                line.masl_id.clone(),
+                line.course_title.clone(),
+                line.school.clone(),
+                line.location.clone(),
+                line.start_date.to_string(),
+                line.end_date.to_string(),
+                line.students.to_string(),
+                line.total_cost_cents.to_string(),
+            ]
+        }),
+    )
 }
 
 #[cfg(test)]
