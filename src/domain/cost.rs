@@ -2,6 +2,8 @@
 //! enrollment and the late-cancellation penalty.
 use super::named::named_enum;
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// Days before the start within which a liaison's withdrawal of an approved
 /// nomination leaves a penalty.
@@ -15,15 +17,44 @@ pub struct Prices {
     pub living_allowance_per_day_cents: i64,
 }
 
+/// The money an enrollment costs (and a travel order authorizes), in cents.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Entitlements {
+    pub tuition_cents: i64,
+    /// Round trip.
+    pub travel_cents: i64,
+    pub living_allowance_per_day_cents: i64,
+    /// Class days, start and end included.
+    pub days: i64,
+    /// Per day × days.
+    pub living_allowance_cents: i64,
+    /// Tuition + travel + living allowance.
+    pub total_cents: i64,
+}
+
+/// What a class from `start` to `end` costs at `prices`, item by item, with
+/// days = end − start + 1. `None` on overflow or an end before the start.
+pub fn entitlements(prices: Prices, start: NaiveDate, end: NaiveDate) -> Option<Entitlements> {
+    let days = (end - start).num_days().checked_add(1).filter(|d| *d > 0)?;
+    let allowance = prices.living_allowance_per_day_cents.checked_mul(days)?;
+    let total = prices
+        .tuition_cents
+        .checked_add(prices.travel_cents)?
+        .checked_add(allowance)?;
+    Some(Entitlements {
+        tuition_cents: prices.tuition_cents,
+        travel_cents: prices.travel_cents,
+        living_allowance_per_day_cents: prices.living_allowance_per_day_cents,
+        days,
+        living_allowance_cents: allowance,
+        total_cents: total,
+    })
+}
+
 /// `tuition + travel + days × living allowance`, days = end − start + 1.
 /// `None` on overflow or an end before the start.
 pub fn estimated_cost(prices: Prices, start: NaiveDate, end: NaiveDate) -> Option<i64> {
-    let days = (end - start).num_days().checked_add(1).filter(|d| *d > 0)?;
-    prices
-        .living_allowance_per_day_cents
-        .checked_mul(days)?
-        .checked_add(prices.tuition_cents)?
-        .checked_add(prices.travel_cents)
+    entitlements(prices, start, end).map(|e| e.total_cents)
 }
 
 named_enum! {
@@ -115,6 +146,30 @@ mod tests {
             ..p
         };
         assert_eq!(estimated_cost(huge, d("2026-01-01"), d("2026-01-02")), None);
+    }
+
+    #[test]
+    fn entitlements_item_by_item() {
+        let prices = Prices {
+            tuition_cents: 2_500_000,
+            travel_cents: 350_000,
+            living_allowance_per_day_cents: 4_500,
+        };
+        let cases = [
+            (("2027-01-11", "2027-01-11"), Some((1, 4_500, 2_854_500))),
+            (("2027-01-11", "2027-03-12"), Some((61, 274_500, 3_124_500))),
+            (("2027-01-11", "2027-01-10"), None),
+        ];
+        for ((start, end), expected) in cases {
+            let got = entitlements(prices, d(start), d(end))
+                .map(|e| (e.days, e.living_allowance_cents, e.total_cents));
+            assert_eq!(got, expected, "{start}..{end}");
+        }
+        let huge = Prices {
+            living_allowance_per_day_cents: i64::MAX,
+            ..prices
+        };
+        assert_eq!(entitlements(huge, d("2027-01-11"), d("2027-01-12")), None);
     }
 
     #[test]

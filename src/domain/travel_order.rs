@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use super::{
     checks::{Check, CheckName},
-    cost::Prices,
+    cost::Entitlements,
     named::named_enum,
     nomination::Status,
     program::Program,
@@ -90,40 +90,6 @@ impl OrderStatus {
             OrderStatus::Revoked => "Revoked",
         }
     }
-}
-
-/// The money an order authorizes, in cents.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct Entitlements {
-    pub tuition_cents: i64,
-    /// Round trip.
-    pub travel_cents: i64,
-    pub living_allowance_per_day_cents: i64,
-    /// Class days, start and end included.
-    pub days: i64,
-    /// Per day × days.
-    pub living_allowance_cents: i64,
-    /// Tuition + travel + living allowance.
-    pub total_cents: i64,
-}
-
-/// The entitlements of a class from `start` to `end` at `prices`; `None` on
-/// overflow or an end before the start (as the estimated cost).
-pub fn entitlements(prices: Prices, start: NaiveDate, end: NaiveDate) -> Option<Entitlements> {
-    let days = (end - start).num_days().checked_add(1).filter(|d| *d > 0)?;
-    let allowance = prices.living_allowance_per_day_cents.checked_mul(days)?;
-    let total = prices
-        .tuition_cents
-        .checked_add(prices.travel_cents)?
-        .checked_add(allowance)?;
-    Some(Entitlements {
-        tuition_cents: prices.tuition_cents,
-        travel_cents: prices.travel_cents,
-        living_allowance_per_day_cents: prices.living_allowance_per_day_cents,
-        days,
-        living_allowance_cents: allowance,
-        total_cents: total,
-    })
 }
 
 /// The day a student reports: the day before the class starts.
@@ -260,31 +226,7 @@ mod tests {
     }
 
     #[test]
-    fn entitlements_and_report_day() {
-        let prices = Prices {
-            tuition_cents: 2_500_000,
-            travel_cents: 350_000,
-            living_allowance_per_day_cents: 4_500,
-        };
-        let cases = [
-            (("2027-01-11", "2027-01-11"), Some((1, 4_500, 2_854_500))),
-            (("2027-01-11", "2027-03-12"), Some((61, 274_500, 3_124_500))),
-            (("2027-01-11", "2027-01-10"), None),
-        ];
-        for ((start, end), expected) in cases {
-            let got = entitlements(prices, d(start), d(end))
-                .map(|e| (e.days, e.living_allowance_cents, e.total_cents));
-            assert_eq!(got, expected, "{start}..{end}");
-            if let Some(e) = entitlements(prices, d(start), d(end)) {
-                let cost = crate::domain::cost::estimated_cost(prices, d(start), d(end));
-                assert_eq!(Some(e.total_cents), cost, "the total is the estimated cost");
-            }
-        }
-        let huge = Prices {
-            living_allowance_per_day_cents: i64::MAX,
-            ..prices
-        };
-        assert_eq!(entitlements(huge, d("2027-01-11"), d("2027-01-12")), None);
+    fn the_report_day_is_the_day_before_the_start() {
         assert_eq!(report_by(d("2027-01-11")), d("2027-01-10"));
         assert_eq!(report_by(d("2027-03-01")), d("2027-02-28"));
     }

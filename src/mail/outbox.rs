@@ -113,6 +113,7 @@ pub fn prepare<E: Email>(
         .render(&config.base_url)
         .map_err(|e| anyhow::anyhow!("rendering the {} email: {e}", E::EVENT))?;
     let now = Utc::now();
+    let attachment = email.attachment();
     Ok(Prepared(Some(outbox::ActiveModel {
         event: Set(E::EVENT.to_owned()),
         recipients: Set(Recipients(recipients)),
@@ -128,9 +129,9 @@ pub fn prepare<E: Email>(
         dedupe_key: Set(key.map(str::to_owned)),
         created_at: Set(now),
         sent_at: Set(None),
-        attachment_name: Set(email.attachment().map(|a| a.filename.clone())),
-        attachment_type: Set(email.attachment().map(|a| a.content_type.to_owned())),
-        attachment: Set(email.attachment().map(|a| a.data.clone())),
+        attachment_name: Set(attachment.map(|a| a.filename.clone())),
+        attachment_type: Set(attachment.map(|a| a.content_type.to_owned())),
+        attachment: Set(attachment.map(|a| a.data.clone())),
         ..Default::default()
     })))
 }

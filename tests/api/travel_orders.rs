@@ -17,31 +17,33 @@ use crate::{
     smtp::SmtpServer,
 };
 
-/// The text of a PDF in the order it is drawn, as `pdftotext -raw`
-/// extracts it (the diagonal `REVOKED` stays one word).
-pub fn pdf_text(pdf: &[u8]) -> String {
+/// What poppler's `tool` prints for `pdf`, run as `tool <options> <file> <rest>`.
+fn poppler(tool: &str, options: &[&str], pdf: &[u8], rest: &[&str]) -> String {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("order.pdf");
     std::fs::write(&path, pdf).expect("write the PDF");
-    let out = Command::new("pdftotext")
-        .args(["-raw", &path.to_string_lossy(), "-"])
+    let out = Command::new(tool)
+        .args(options)
+        .arg(&path)
+        .args(rest)
         .output()
-        .expect("pdftotext (poppler-utils) is missing: run the tests with scripts/test");
-    assert!(out.status.success(), "pdftotext: {:?}", out);
+        .unwrap_or_else(|e| {
+            panic!("{tool} (poppler-utils) is missing: run the tests with scripts/test: {e}")
+        });
+    assert!(out.status.success(), "{tool}: {out:?}");
     String::from_utf8(out.stdout).expect("utf-8 text")
+}
+
+/// The text of a PDF in the order it is drawn, as `pdftotext -raw`
+/// extracts it (the diagonal `REVOKED` stays one word).
+pub fn pdf_text(pdf: &[u8]) -> String {
+    poppler("pdftotext", &["-raw"], pdf, &["-"])
 }
 
 /// Pages of a PDF, as `pdfinfo` counts them.
 fn pdf_pages(pdf: &[u8]) -> usize {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("order.pdf");
-    std::fs::write(&path, pdf).expect("write the PDF");
-    let out = Command::new("pdfinfo")
-        .arg(&path)
-        .output()
-        .expect("pdfinfo (poppler-utils)");
-    let info = String::from_utf8_lossy(&out.stdout);
-    info.lines()
+    poppler("pdfinfo", &[], pdf, &[])
+        .lines()
         .find_map(|l| l.strip_prefix("Pages:"))
         .and_then(|n| n.trim().parse().ok())
         .expect("a page count")

@@ -53,7 +53,7 @@ pub async fn travel_orders<C: ConnectionTrait>(
     caller: &Actor,
     id: i32,
 ) -> AppResult<Vec<order::Model>> {
-    visible(db, caller, id).await?;
+    find_visible(db, caller, id).await?;
     Ok(order::Entity::find()
         .filter(order::Column::NominationId.eq(id))
         .order_by_desc(order::Column::Id)
@@ -67,7 +67,7 @@ pub async fn current_travel_order<C: ConnectionTrait>(
     caller: &Actor,
     id: i32,
 ) -> AppResult<order::Model> {
-    visible(db, caller, id).await?;
+    find_visible(db, caller, id).await?;
     order::Entity::find()
         .filter(order::Column::NominationId.eq(id))
         .order_by_desc(order::Column::Id)
@@ -84,13 +84,4 @@ pub async fn travel_order_pdf<C: ConnectionTrait>(
 ) -> AppResult<(String, Vec<u8>)> {
     let current = current_travel_order(db, caller, id).await?;
     Ok((format!("{}.pdf", current.number), render_pdf(&current)?))
-}
-
-async fn visible<C: ConnectionTrait>(db: &C, caller: &Actor, id: i32) -> AppResult<()> {
-    nomination::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .filter(|n| caller.sees_country(&n.country_code))
-        .map(drop)
-        .ok_or_else(|| AppError::not_found("Nomination"))
 }

@@ -5,9 +5,12 @@
 use super::*;
 
 use crate::{
-    domain::travel_order::{
-        self, MAX_REMARKS, OrderContents, OrderCourse, OrderStudent, entitlements, report_by,
-        revision_number, unmet_for_issue,
+    domain::{
+        cost::entitlements,
+        travel_order::{
+            self, MAX_REMARKS, OrderContents, OrderCourse, OrderStudent, report_by,
+            revision_number, unmet_for_issue,
+        },
     },
     entities::{travel_order as order, travel_order_counter as counter},
     mail::templates::{Attachment, TravelOrderIssued, TravelOrderRevoked},

@@ -96,11 +96,6 @@ pub async fn travel_order_pdf(
     Ok(pdf_inline(&filename, bytes))
 }
 
-/// Remarks as typed: nothing when blank.
-fn remarks(typed: &str) -> Option<String> {
-    Some(typed.trim().to_owned()).filter(|r| !r.is_empty())
-}
-
 /// `POST /nominations/{id}/ito`, with optional remarks (program officers and admins).
 pub async fn issue_travel_order(
     State(state): State<AppState>,
@@ -109,7 +104,7 @@ pub async fn issue_travel_order(
     WebForm(form): WebForm<ActionForm>,
 ) -> PageResult {
     let request = IssueRequest {
-        remarks: remarks(&form.ito_remarks),
+        remarks: Some(form.ito_remarks.clone()),
     };
     let outcome = match checked(&request, &[("remarks", "ito_remarks")]) {
         Ok(()) => nominations::issue_travel_order(&state, &officer.user, id, request).await,
@@ -128,7 +123,7 @@ pub async fn amend_travel_order(
 ) -> PageResult {
     let request = AmendRequest {
         reason: form.amend_reason.clone(),
-        remarks: remarks(&form.amend_remarks),
+        remarks: Some(form.amend_remarks.clone()),
     };
     let renames = [("reason", "amend_reason"), ("remarks", "amend_remarks")];
     let outcome = match checked(&request, &renames) {
