@@ -30,6 +30,8 @@ pub enum ConflictCode {
     Duplicate,
     Frozen,
     HasActiveNominations,
+    OverCeiling,
+    LineFull,
 }
 
 impl ConflictCode {
@@ -43,6 +45,8 @@ impl ConflictCode {
             Self::Duplicate => "duplicate",
             Self::Frozen => "frozen",
             Self::HasActiveNominations => "has_active_nominations",
+            Self::OverCeiling => "over_ceiling",
+            Self::LineFull => "line_full",
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod nominations;
 pub mod offerings;
 pub mod openapi;
 pub mod outbox;
+pub mod plans;
 pub mod reports;
 pub mod students;
 pub mod travel_orders;
@@ -30,6 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(students::router())
         .merge(nominations::router())
         .merge(travel_orders::router())
+        .merge(plans::router())
         .merge(courses::router())
         .merge(offerings::router())
         .merge(funding::router())

@@ -17,7 +17,10 @@ use utoipa::{
 };
 
 use crate::{
-    domain::checks::{Check, CheckName},
+    domain::{
+        checks::{Check, CheckName},
+        program::Program,
+    },
     error::{ConflictCode, FieldErrors, RowError},
     services::suspensions::SuspensionView,
 };
@@ -30,7 +33,7 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
     info(title = "IMET enrollment manager API", description = "Countries, catalog, students, nominations and funding of an IMET-style training program."),
     modifiers(&BearerAuth),
     components(schemas(Problem)),
-    tags((name = "auth"), (name = "users"), (name = "countries"), (name = "catalog"), (name = "students"), (name = "nominations"), (name = "travel_orders"), (name = "funding"), (name = "reports"), (name = "audit"), (name = "mail"))
+    tags((name = "auth"), (name = "users"), (name = "countries"), (name = "catalog"), (name = "students"), (name = "nominations"), (name = "travel_orders"), (name = "plans"), (name = "funding"), (name = "reports"), (name = "audit"), (name = "mail"))
 )]
 pub struct ApiDoc;
 
@@ -58,6 +61,31 @@ pub struct Problem {
     /// On `country_suspended`: the suspensions in effect.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suspensions: Option<Vec<SuspensionView>>,
+    /// On `over_ceiling`: the first program whose priority-A lines exceed
+    /// its allocation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub program: Option<Program>,
+    /// On `over_ceiling`: by how much, in cents.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub excess_cents: Option<i64>,
+    /// On `over_ceiling`: every program over its allocation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub over: Option<Vec<CeilingExcess>>,
+    /// On `line_full`: the plan line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan_line_id: Option<i32>,
+    /// On `line_full`: the line's places.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i32>,
+}
+
+/// A program whose priority-A plan lines exceed its allocation.
+#[derive(Serialize, ToSchema)]
+pub struct CeilingExcess {
+    pub program: Program,
+    pub a_total_cents: i64,
+    pub allocated_cents: i64,
+    pub excess_cents: i64,
 }
 
 /// The `errors` of a 422.

@@ -60,6 +60,7 @@ async fn nominate(
         offering_id: offering,
         program: Some(Program::Imet),
         priority: None,
+        plan_line_id: None,
         submit,
     };
     Ok(nominations::create(state, liaison, new)

@@ -16,6 +16,7 @@ pub mod named;
 pub mod nomination;
 pub mod offering_status;
 pub mod password;
+pub mod plan;
 pub mod prerequisites;
 pub mod proficiency;
 pub mod program;

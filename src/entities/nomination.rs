@@ -35,6 +35,8 @@ pub struct Model {
     pub reason: Option<String>,
     pub withdrawal_cause: Option<WithdrawalCause>,
     pub penalty_cents: i64,
+    /// The line of the country's approved training plan this nomination fills.
+    pub plan_line_id: Option<i32>,
     pub created_by: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

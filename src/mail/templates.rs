@@ -305,6 +305,34 @@ email!(
     html = "email/travel_order_revoked/body.html"
 );
 
+/// A training plan was submitted (to the program officers), or approved,
+/// returned or reopened (to the country's liaisons).
+#[derive(Debug)]
+pub struct PlanStatusChanged {
+    pub plan_id: i32,
+    /// "Pakistan (PK)".
+    pub country: String,
+    pub fiscal_year: i32,
+    /// "submitted", "approved", "returned" or "reopened".
+    pub action: &'static str,
+    /// The plan's status label now.
+    pub status: &'static str,
+    /// Why it was returned.
+    pub reason: Option<String>,
+    /// The priority-A total, e.g. "$1,250,000.00".
+    pub a_total: String,
+    /// The PME share of the A total, e.g. "62.50%".
+    pub pme_share: String,
+}
+
+email!(
+    PlanStatusChanged,
+    "plan_status_changed",
+    subject = "email/plan_status_changed/subject.txt",
+    text = "email/plan_status_changed/body.txt",
+    html = "email/plan_status_changed/body.html"
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -25,6 +25,7 @@ pub mod funding_report;
 pub mod idempotency;
 pub mod nominations;
 pub mod offerings;
+pub mod plans;
 pub mod read_cache;
 pub mod sessions;
 pub mod students;

@@ -57,7 +57,7 @@ pub struct CoursePatch {
 }
 
 /// Tells a field set to `null` (`Some(None)`) from an absent one (`None`).
-pub(super) fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+pub fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
 where
     D: Deserializer<'de>,
     T: Deserialize<'de>,

@@ -3,6 +3,8 @@ use sea_orm::sea_query::LockType;
 
 use super::*;
 
+use crate::{domain::plan::NominationTerms, services::plans};
+
 /// Creates a nomination (a liaison for their country's students, or an
 /// admin), as a draft or — with `submit` — submitted at once.
 pub async fn create(
@@ -109,7 +111,27 @@ pub async fn create_in(
         .ok_or_else(|| {
             AppError::field("offering_id", format!("no offering {}", new.offering_id))
         })?;
-    let program = new.program.unwrap_or(Program::Imet);
+    let line = match new.plan_line_id {
+        Some(id) => Some(plans::find_line(txn, id).await?),
+        None => None,
+    };
+    let program = new
+        .program
+        .or(line.as_ref().map(|l| l.line.program))
+        .unwrap_or(Program::Imet);
+    let priority = match (&line, new.priority) {
+        (Some(l), Some(asked)) if asked != l.line.priority => {
+            return Err(AppError::field(
+                "priority",
+                format!(
+                    "a nomination on plan line {} takes the line's priority {}",
+                    l.line.id, l.line.priority
+                ),
+            ));
+        }
+        (Some(l), _) => l.line.priority,
+        (None, asked) => asked.unwrap_or_default(),
+    };
     let facts = Facts::load(txn, student, offering, None).await?;
     let duplicate = nomination::Entity::find()
         .filter(nomination::Column::StudentId.eq(facts.student.id))
@@ -133,6 +155,16 @@ pub async fn create_in(
         audience(&facts).map_err(|e| AppError::field("student_id", e))?;
     }
     let checks = run_checks(txn, state, &facts, program, today).await?;
+    if let Some(planned) = &line {
+        let terms = NominationTerms {
+            country_code: &facts.country.code,
+            fiscal_year: fiscal_year(facts.offering.start_date),
+            course_id: facts.course.id,
+            offering_id: facts.offering.id,
+            program,
+        };
+        plans::take_line(txn, planned, terms).await?;
+    }
     let now = state.clock.now();
     let status = if new.submit {
         Status::Submitted
@@ -144,7 +176,7 @@ pub async fn create_in(
         offering_id: Set(facts.offering.id),
         country_code: Set(facts.country.code.clone()),
         program: Set(program),
-        priority: Set(new.priority.unwrap_or_default()),
+        priority: Set(priority),
         status: Set(status),
         held_from: Set(None),
         estimated_cost_cents: Set(facts.cost()?),
@@ -157,6 +189,7 @@ pub async fn create_in(
         reason: Set(None),
         withdrawal_cause: Set(None),
         penalty_cents: Set(0),
+        plan_line_id: Set(line.as_ref().map(|l| l.line.id)),
         created_by: Set(caller.id),
         created_at: Set(now),
         updated_at: Set(now),

@@ -109,6 +109,8 @@ pub struct NominationView {
     pub committed_cents: i64,
     /// Late-cancellation penalty kept committed after a withdrawal.
     pub penalty_cents: i64,
+    /// The plan line this nomination fills, if any.
+    pub plan_line_id: Option<i32>,
     /// Reason of a rejection or withdrawal.
     pub reason: Option<String>,
     /// `liaison`, `program`, `suspension` or `cancellation`.
@@ -168,8 +170,12 @@ pub struct NewNomination {
     /// `IMET` (default) or `FMF`.
     #[validate(custom(function = "funding_program"))]
     pub program: Option<Program>,
-    /// `A`..`D`, default `C`.
+    /// `A`..`D`, default `C`; a nomination on a plan line takes the line's.
     pub priority: Option<Priority>,
+    /// The line of the country's approved training plan this nomination
+    /// fills: same course (and class, if the line names one), same program
+    /// (the default when `program` is left out).
+    pub plan_line_id: Option<i32>,
     /// Create and submit in one call.
     #[serde(default)]
     pub submit: bool,

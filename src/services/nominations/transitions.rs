@@ -1,7 +1,10 @@
 //! Guarded status changes with their history and audit records; seats and the allocation key.
 use super::*;
 
-use crate::domain::travel_order;
+use crate::{
+    domain::{plan::fills_line, travel_order},
+    services::plans,
+};
 
 /// The status `action` leads to from the nomination's own; 409
 /// `invalid_transition` when the state machine forbids it.
@@ -113,6 +116,12 @@ pub(super) async fn apply_returning<C: ConnectionTrait>(
         )),
     )
     .await?;
+    if let Some(line) = n.plan_line_id
+        && fills_line(n.status)
+        && !fills_line(change.to)
+    {
+        plans::release_line(db, line).await?;
+    }
     if travel_order::revoked_by(change.to) {
         let reason = match &event.detail {
             Some(detail) => format!("nomination {}: {detail}", past_tense(change.action)),

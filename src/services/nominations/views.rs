@@ -57,6 +57,7 @@ pub(super) fn view_with(
         estimated_cost_cents: n.estimated_cost_cents,
         committed_cents: n.committed_cents,
         penalty_cents: n.penalty_cents,
+        plan_line_id: n.plan_line_id,
         reason: n.reason,
         withdrawal_cause: n.withdrawal_cause.map(|c| c.as_str().to_owned()),
         checks: n.checks.0,

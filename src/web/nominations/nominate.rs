@@ -228,6 +228,7 @@ pub async fn create(
         offering_id,
         program,
         priority,
+        plan_line_id: None,
         submit,
     };
     let mut fields = FieldErrors::new();
