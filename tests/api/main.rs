@@ -18,6 +18,7 @@ mod helpers;
 mod mail;
 mod nominations;
 mod ops;
+mod plans;
 mod proxy;
 mod smtp;
 mod student_duties;
