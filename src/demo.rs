@@ -18,6 +18,7 @@ mod catalog;
 mod funding;
 mod nominations;
 mod people;
+mod plans;
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "imet-demo-2026";
@@ -133,7 +134,8 @@ pub async fn seed(state: &Context) -> AppResult<bool> {
     funding::seed(state, &admin, today).await?;
     let students = people::seed_students(state, &admin, &officer, today).await?;
     people::seed_pakistan_history(state, &officer).await?;
-    nominations::seed(state, &admin, &students, today).await?;
+    let plan_lines = plans::seed(state, &officer, today).await?;
+    nominations::seed(state, &admin, &students, &plan_lines, today).await?;
     Ok(true)
 }
 

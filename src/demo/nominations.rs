@@ -26,7 +26,7 @@ use crate::{
     },
 };
 
-async fn caller(ctx: &Context, email: &str) -> AppResult<Caller> {
+pub(super) async fn caller(ctx: &Context, email: &str) -> AppResult<Caller> {
     let u = user::Entity::find()
         .filter(user::Column::Email.eq(email))
         .one(&ctx.db)
@@ -36,7 +36,11 @@ async fn caller(ctx: &Context, email: &str) -> AppResult<Caller> {
 }
 
 /// The first class of a course starting after `today`.
-async fn next_class(state: &Context, masl_id: &str, today: NaiveDate) -> AppResult<i32> {
+pub(super) async fn next_class_of(
+    state: &Context,
+    masl_id: &str,
+    today: NaiveDate,
+) -> AppResult<offering::Model> {
     let course = courses::find(&state.db, masl_id).await?;
     offering::Entity::find()
         .filter(offering::Column::CourseId.eq(course.id))
@@ -44,8 +48,11 @@ async fn next_class(state: &Context, masl_id: &str, today: NaiveDate) -> AppResu
         .order_by_asc(offering::Column::StartDate)
         .one(&state.db)
         .await?
-        .map(|o| o.id)
         .ok_or_else(|| AppError::not_found(format!("a class of {masl_id}")))
+}
+
+async fn next_class(state: &Context, masl_id: &str, today: NaiveDate) -> AppResult<i32> {
+    Ok(next_class_of(state, masl_id, today).await?.id)
 }
 
 async fn nominate(
@@ -55,12 +62,24 @@ async fn nominate(
     offering: i32,
     submit: bool,
 ) -> AppResult<i32> {
+    nominate_on_line(state, liaison, student, offering, submit, None).await
+}
+
+/// A nomination filling `plan_line_id`, if given.
+async fn nominate_on_line(
+    state: &Context,
+    liaison: &Actor,
+    student: i32,
+    offering: i32,
+    submit: bool,
+    plan_line_id: Option<i32>,
+) -> AppResult<i32> {
     let new = NewNomination {
         student_id: student,
         offering_id: offering,
         program: Some(Program::Imet),
         priority: None,
-        plan_line_id: None,
+        plan_line_id,
         submit,
     };
     Ok(nominations::create(state, liaison, new)
@@ -88,6 +107,7 @@ pub async fn seed(
     state: &Context,
     admin: &Actor,
     students: &[i32],
+    plan_lines: &[(i32, i32)],
     today: NaiveDate,
 ) -> AppResult<()> {
     let officer = caller(state, "officer@imet.example").await?;
@@ -128,14 +148,12 @@ pub async fn seed(
         ),
         (&jo, *haddad, "B171850", None),
     ] {
-        let id = nominate(
-            state,
-            liaison,
-            student,
-            next_class(state, course, today).await?,
-            true,
-        )
-        .await?;
+        let class = next_class(state, course, today).await?;
+        let line = plan_lines
+            .iter()
+            .find(|(planned, _)| *planned == class && liaison.country_code() == Some("PK"))
+            .map(|(_, line)| *line);
+        let id = nominate_on_line(state, liaison, student, class, true, line).await?;
         nominations::approve(state, &officer, id).await?;
         issue(state, &officer, id, remarks).await?;
         approved.push(id);

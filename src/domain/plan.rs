@@ -343,7 +343,9 @@ mod tests {
             line(B, Imet, true, 9_000), // backup lists may exceed
             line(A, Fmf, false, 300),
         ];
-        let cases: [(Option<i64>, Option<i64>, Vec<(Program, i64)>); 5] = [
+        // IMET ceiling, FMF ceiling, the excesses expected.
+        type Case = (Option<i64>, Option<i64>, Vec<(Program, i64)>);
+        let cases: [Case; 5] = [
             (Some(1_100), Some(300), vec![]),
             (Some(1_099), Some(300), vec![(Imet, 1)]),
             (Some(2_000), None, vec![(Fmf, 300)]),

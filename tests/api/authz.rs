@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use crate::{
     approvals::act,
     helpers::{PASSWORD, spawn_app},
-    nominations::{nominate, world},
+    nominations::world,
     travel_orders::vet,
     web_client::{Page, WebClient},
 };
@@ -91,6 +91,19 @@ const API: &[Row] = &[
     ("GET",   "/api/v1/nominations/{id}/ito.pdf",                  [Anon, Pass, Pass, Pass, Hide]),
     ("POST",  "/api/v1/nominations/{id}/ito/amend",                [Anon, Pass, Pass, Deny, Deny]),
     ("POST",  "/api/v1/nominations/{id}/ito/revoke",               [Anon, Pass, Pass, Deny, Deny]),
+    ("GET",   "/api/v1/plans",                                     [Anon, Pass, Pass, Pass, Pass]),
+    ("POST",  "/api/v1/plans",                                     [Anon, Pass, Deny, Pass, Pass]),
+    ("GET",   "/api/v1/plans/{id}",                                [Anon, Pass, Pass, Pass, Hide]),
+    ("GET",   "/api/v1/plans/{id}/report",                         [Anon, Pass, Pass, Pass, Hide]),
+    // The plan is a draft whose line the matrix's nomination fills: the
+    // line can change but not be removed.
+    ("POST",  "/api/v1/plans/{id}/lines",                          [Anon, Pass, Deny, Pass, Hide]),
+    ("PATCH", "/api/v1/plans/{id}/lines/{line_id}",                [Anon, Pass, Deny, Pass, Hide]),
+    ("DELETE","/api/v1/plans/{id}/lines/{line_id}",                [Anon, Pass, Deny, Pass, Hide]),
+    ("POST",  "/api/v1/plans/{id}/submit",                         [Anon, Pass, Deny, Pass, Hide]),
+    ("POST",  "/api/v1/plans/{id}/approve",                        [Anon, Pass, Pass, Deny, Deny]),
+    ("POST",  "/api/v1/plans/{id}/return",                         [Anon, Pass, Pass, Deny, Deny]),
+    ("POST",  "/api/v1/plans/{id}/reopen",                         [Anon, Pass, Pass, Pass, Hide]),
     ("GET",   "/api/v1/allocations",                               [Anon, Pass, Pass, Pass, Pass]),
     ("PUT",   "/api/v1/allocations/{country}/{program}/{fiscal_year}", [Anon, Pass, Pass, Deny, Deny]),
     ("POST",  "/api/v1/allocations/transfers",                     [Anon, Pass, Pass, Deny, Deny]),
@@ -218,6 +231,7 @@ impl Records {
                 "{program}" => "IMET",
                 "{masl_id}" => "B100001",
                 "{fiscal_year}" => &self.0["fiscal_year"],
+                "{line_id}" => &self.0["line"],
                 plain => {
                     resource = plain;
                     plain
@@ -241,6 +255,9 @@ fn valid_body(template: &str) -> Value {
             json!({"masl_id": "B100001", "completed_on": "2024-06-30"})
         }
         "/api/v1/nominations/{id}/withdraw" => json!({"reason": "Matrix"}),
+        "/api/v1/plans/{id}/lines" => {
+            json!({"masl_id": "B100001", "quantity": 1, "priority": "C", "program": "IMET", "unit_cost_cents": 100})
+        }
         _ => json!({}),
     }
 }
@@ -298,7 +315,38 @@ async fn every_route_answers_each_caller_as_its_gate_says() {
         )
         .await;
     assert!(allocation.status.is_success(), "{}", allocation.body);
-    let nomination = nominate(&app, &c.liaison_pk, w.student, w.offering, true).await;
+    // PK's plan of the FY, approved so that the nomination fills its line,
+    // then reopened: a draft whose line has a nomination.
+    let plan = app
+        .post(
+            &c.liaison_pk,
+            "/api/v1/plans",
+            json!({"country_code": "PK", "fiscal_year": fy}),
+        )
+        .await;
+    assert_eq!(plan.status, StatusCode::CREATED, "{}", plan.body);
+    let plan = plan.body["id"].as_i64().expect("plan id");
+    let line = app
+        .post(
+            &c.liaison_pk,
+            &format!("/api/v1/plans/{plan}/lines"),
+            json!({"masl_id": "B100001", "offering_id": w.offering, "quantity": 5, "priority": "A", "program": "IMET"}),
+        )
+        .await;
+    assert_eq!(line.status, StatusCode::CREATED, "{}", line.body);
+    for (token, action) in [(&c.liaison_pk, "submit"), (&c.officer, "approve")] {
+        let moved = app
+            .post(token, &format!("/api/v1/plans/{plan}/{action}"), json!({}))
+            .await;
+        assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
+    }
+    let nomination = app
+        .post(
+            &c.liaison_pk,
+            "/api/v1/nominations",
+            json!({"student_id": w.student, "offering_id": w.offering, "submit": true, "plan_line_id": line.body["id"]}),
+        )
+        .await;
     assert_eq!(
         nomination.status,
         StatusCode::CREATED,
@@ -308,6 +356,14 @@ async fn every_route_answers_each_caller_as_its_gate_says() {
     let id = nomination.body["id"].as_i64().expect("id");
     let approved = act(&app, &c.officer, id, "approve", json!({})).await;
     assert_eq!(approved.status, StatusCode::OK, "{}", approved.body);
+    let reopened = app
+        .post(
+            &c.officer,
+            &format!("/api/v1/plans/{plan}/reopen"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(reopened.status, StatusCode::OK, "{}", reopened.body);
     vet(&app, &c.officer, w.student, "security", "cleared").await;
     let order = act(&app, &c.officer, id, "ito", json!({})).await;
     assert_eq!(order.status, StatusCode::CREATED, "{}", order.body);
@@ -338,6 +394,8 @@ async fn every_route_answers_each_caller_as_its_gate_says() {
         ("suspensions", suspension.body["id"].to_string()),
         ("outbox", outbox.body["items"][0]["id"].to_string()),
         ("fiscal_year", fy.to_string()),
+        ("plans", plan.to_string()),
+        ("line", line.body["id"].to_string()),
     ]));
 
     let mut wrong = Vec::new();

@@ -359,17 +359,14 @@ pub(super) async fn view<C: ConnectionTrait>(
     })
 }
 
-/// 409 `invalid_transition` for an action the plan's status forbids, 403
-/// for a role that may not take it.
+/// The status `action` leads to: 409 `invalid_transition` when the plan's
+/// status forbids it, else 403 when the caller's role may not take it.
 pub(super) fn allowed(
     caller: &Actor,
     plan: &training_plan::Model,
     action: PlanAction,
 ) -> AppResult<PlanStatus> {
-    if !plan::may_act(caller.role, action, plan.status) {
-        return Err(AppError::Forbidden);
-    }
-    plan::plan_transition(plan.status, action).ok_or_else(|| {
+    let to = plan::plan_transition(plan.status, action).ok_or_else(|| {
         AppError::conflict(
             ConflictCode::InvalidTransition,
             match action {
@@ -380,7 +377,12 @@ pub(super) fn allowed(
                 _ => format!("A {} plan cannot be {}.", plan.status, action.past_tense()),
             },
         )
-    })
+    })?;
+    if plan::may_act(caller.role, action, plan.status) {
+        Ok(to)
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 /// Moves the plan from the status it was read with to `to` (so two
