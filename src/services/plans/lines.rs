@@ -72,6 +72,22 @@ pub struct ResolvedLine {
     pub unit_cost_cents: i64,
 }
 
+impl ResolvedLine {
+    /// The columns a line's fields are stored in, changed at `now`.
+    fn stored(&self, now: DateTime<Utc>) -> plan_line::ActiveModel {
+        plan_line::ActiveModel {
+            course_id: Set(self.course_id),
+            offering_id: Set(self.offering_id),
+            quantity: Set(self.quantity),
+            priority: Set(self.priority),
+            program: Set(self.program),
+            unit_cost_cents: Set(self.unit_cost_cents),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+    }
+}
+
 pub async fn create(state: &Context, caller: &Actor, new: NewPlan) -> AppResult<PlanView> {
     let code =
         CountryCode::parse(&new.country_code).map_err(|e| AppError::field("country_code", e))?;
@@ -143,16 +159,9 @@ pub async fn add_line(
     let now = state.clock.now();
     let line = plan_line::ActiveModel {
         plan_id: Set(plan.id),
-        course_id: Set(resolved.course_id),
-        offering_id: Set(resolved.offering_id),
-        quantity: Set(resolved.quantity),
-        priority: Set(resolved.priority),
-        program: Set(resolved.program),
-        unit_cost_cents: Set(resolved.unit_cost_cents),
         taken: Set(0),
         created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
+        ..resolved.stored(now)
     }
     .insert(&txn)
     .await?;
@@ -205,14 +214,7 @@ pub async fn change_line(
     keeps_its_nominations(&before, &resolved)?;
     let after = plan_line::ActiveModel {
         id: Set(before.id),
-        course_id: Set(resolved.course_id),
-        offering_id: Set(resolved.offering_id),
-        quantity: Set(resolved.quantity),
-        priority: Set(resolved.priority),
-        program: Set(resolved.program),
-        unit_cost_cents: Set(resolved.unit_cost_cents),
-        updated_at: Set(state.clock.now()),
-        ..Default::default()
+        ..resolved.stored(state.clock.now())
     }
     .update(&txn)
     .await?;
