@@ -10,6 +10,7 @@ pub mod audit;
 pub mod auth;
 pub mod countries;
 pub mod courses;
+pub mod ecl_exemptions;
 pub mod extract;
 pub mod funding;
 pub mod nominations;
@@ -32,6 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(travel_orders::router())
         .merge(courses::router())
         .merge(offerings::router())
+        .merge(ecl_exemptions::router())
         .merge(funding::router())
         .merge(reports::router())
         .merge(audit::router())
