@@ -177,13 +177,18 @@ pub async fn put(
 }
 
 /// `POST /ecl-exemptions/{fiscal_year}/{country}/remove`: as
-/// `DELETE /api/v1/ecl-exemptions/{fiscal_year}/{country}`.
+/// `DELETE /api/v1/ecl-exemptions/{fiscal_year}/{country}`. The year is read
+/// after the form, so a form without its CSRF token is refused whatever the
+/// path says.
 pub async fn remove(
     State(state): State<AppState>,
     AdminSignedIn(admin): AdminSignedIn,
-    Path((fy, country)): Path<(i32, String)>,
+    Path((fy, country)): Path<(String, String)>,
     WebForm(_): WebForm<NoFields>,
 ) -> PageResult {
+    let fy: i32 = fy
+        .parse()
+        .map_err(|_| AppError::field("fiscal_year", "must be a year such as 2027"))?;
     let removed = ecl_exemptions::delete(&state, &admin.user, fy, &country).await?;
     admin
         .flash(
