@@ -4,12 +4,14 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 
 use crate::{
     domain::actor::Actor,
+    domain::fiscal_year::fiscal_year,
     domain::role::Role,
     entities::{country, user},
     error::AppResult,
     services::Context,
     services::{
         countries::{self, NewCountry},
+        ecl_exemptions::{self, ExemptionNote},
         users::{self, NewUser},
     },
 };
@@ -132,6 +134,16 @@ pub async fn seed(state: &Context) -> AppResult<bool> {
         country: None,
     };
     funding::seed(state, &admin, today).await?;
+    ecl_exemptions::put(
+        state,
+        &admin,
+        fiscal_year(today),
+        "PH",
+        ExemptionNote {
+            note: "English is a language of instruction and command in the Armed Forces of the Philippines.".into(),
+        },
+    )
+    .await?;
     let students = people::seed_students(state, &admin, &officer, today).await?;
     people::seed_pakistan_history(state, &officer).await?;
     let plan_lines = plans::seed(state, &officer, today).await?;

@@ -10,6 +10,7 @@ mod m20261128_000005_nominations;
 mod m20261128_000006_web_sessions;
 mod m20261130_000007_list_indexes;
 mod m20261201_000008_travel_orders;
+mod m20261201_000009_ecl_exemptions;
 mod m20261201_000010_training_plans;
 
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000006_web_sessions::Migration),
             Box::new(m20261130_000007_list_indexes::Migration),
             Box::new(m20261201_000008_travel_orders::Migration),
+            Box::new(m20261201_000009_ecl_exemptions::Migration),
             Box::new(m20261201_000010_training_plans::Migration),
         ]
     }

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod auth;
 pub mod countries;
 pub mod courses;
+pub mod ecl_exemptions;
 pub mod extract;
 pub mod funding;
 pub mod nominations;
@@ -34,6 +35,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(plans::router())
         .merge(courses::router())
         .merge(offerings::router())
+        .merge(ecl_exemptions::router())
         .merge(funding::router())
         .merge(reports::router())
         .merge(audit::router())

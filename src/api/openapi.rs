@@ -33,7 +33,7 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
     info(title = "IMET enrollment manager API", description = "Countries, catalog, students, nominations and funding of an IMET-style training program."),
     modifiers(&BearerAuth),
     components(schemas(Problem)),
-    tags((name = "auth"), (name = "users"), (name = "countries"), (name = "catalog"), (name = "students"), (name = "nominations"), (name = "travel_orders"), (name = "plans"), (name = "funding"), (name = "reports"), (name = "audit"), (name = "mail"))
+    tags((name = "auth"), (name = "users"), (name = "countries"), (name = "catalog"), (name = "students"), (name = "ecl_exemptions"), (name = "nominations"), (name = "travel_orders"), (name = "plans"), (name = "funding"), (name = "reports"), (name = "audit"), (name = "mail"))
 )]
 pub struct ApiDoc;
 

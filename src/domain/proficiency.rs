@@ -1,7 +1,9 @@
 //! English proficiency (SPEC §2): the latest score of each kind counts; an
 //! ECL is valid from `taken_on` through `taken_on + ecl_validity_days`, an
 //! OPI through `+ opi_validity_days`. The check passes when, on the day it
-//! runs, a valid score meets each minimum the course sets.
+//! runs, a valid score meets each minimum the course sets. A student whose
+//! country is exempt from ECL testing in the fiscal year of the class
+//! (SPEC §7) meets the ECL minimum without a score; OPI minimums still apply.
 use chrono::{Days, NaiveDate};
 
 use crate::domain::ilr::Opi;
@@ -60,25 +62,32 @@ pub struct Windows {
 
 /// The English check on `day`: `Ok(detail)` when every minimum is met by a
 /// valid latest score, else `Err(detail)` saying what is missing.
+/// `ecl_exempt_in` is the fiscal year whose ECL exemption covers the
+/// student's country, if one does: the ECL minimum is then met whatever the
+/// score.
 pub fn english_check(
     minimums: EnglishMinimums,
     scores: LatestScores,
+    ecl_exempt_in: Option<i32>,
     day: NaiveDate,
     windows: Windows,
 ) -> Result<String, String> {
     let mut met = Vec::new();
     let mut unmet = Vec::new();
     if let Some(min) = minimums.ecl {
-        match scores.ecl {
-            None => unmet.push(format!("no ECL score (ECL {min} required)")),
-            Some((score, taken)) if !valid_on(taken, day, windows.ecl_days) => unmet.push(format!(
-                "ECL {score} of {taken} is not valid on {day} (valid through {})",
-                valid_through(taken, windows.ecl_days)
-            )),
-            Some((score, taken)) if score < min => unmet.push(format!(
+        match (ecl_exempt_in, scores.ecl) {
+            (Some(fy), _) => met.push(format!("exempt from ECL testing in FY{fy}")),
+            (None, None) => unmet.push(format!("no ECL score (ECL {min} required)")),
+            (None, Some((score, taken))) if !valid_on(taken, day, windows.ecl_days) => {
+                unmet.push(format!(
+                    "ECL {score} of {taken} is not valid on {day} (valid through {})",
+                    valid_through(taken, windows.ecl_days)
+                ))
+            }
+            (None, Some((score, taken))) if score < min => unmet.push(format!(
                 "ECL {score} of {taken} is below the required {min}"
             )),
-            Some((score, taken)) => met.push(format!("ECL {score} of {taken} meets {min}")),
+            (None, Some((score, taken))) => met.push(format!("ECL {score} of {taken} meets {min}")),
         }
     }
     if let Some(min) = minimums.opi {
@@ -174,38 +183,185 @@ mod tests {
             ecl: ecl.map(|(s, t)| (s, d(t))),
             opi: o.map(|(p, t)| (opi(p), d(t))),
         };
+        let opi22 = EnglishMinimums {
+            ecl: None,
+            opi: Some(opi("2/2")),
+        };
+        // minimums, latest scores, fiscal year of an ECL exemption, passes,
+        // and how the detail begins.
         let cases = [
-            (EnglishMinimums::default(), scores(None, None), true),
-            (ecl80, scores(Some((82, "2026-05-01")), None), true),
-            (ecl80, scores(Some((80, "2026-05-01")), None), true),
-            (ecl80, scores(Some((79, "2026-05-01")), None), false),
-            (ecl80, scores(None, None), false),
-            (ecl80, scores(Some((90, "2026-02-15")), None), false), // 106 days before
-            (ecl80, scores(Some((90, "2026-02-16")), None), true),  // 105 days before
-            (ecl80, scores(Some((90, "2026-06-02")), None), false), // taken after the day
-            (ecl80_opi22, scores(Some((85, "2026-05-01")), None), false),
+            (
+                EnglishMinimums::default(),
+                scores(None, None),
+                None,
+                true,
+                "the course sets no English minimum",
+            ),
+            (
+                ecl80,
+                scores(Some((82, "2026-05-01")), None),
+                None,
+                true,
+                "ECL 82",
+            ),
+            (
+                ecl80,
+                scores(Some((80, "2026-05-01")), None),
+                None,
+                true,
+                "ECL 80",
+            ),
+            (
+                ecl80,
+                scores(Some((79, "2026-05-01")), None),
+                None,
+                false,
+                "ECL 79",
+            ),
+            (ecl80, scores(None, None), None, false, "no ECL score"),
+            // 106 days before
+            (
+                ecl80,
+                scores(Some((90, "2026-02-15")), None),
+                None,
+                false,
+                "ECL 90",
+            ),
+            // 105 days before
+            (
+                ecl80,
+                scores(Some((90, "2026-02-16")), None),
+                None,
+                true,
+                "ECL 90",
+            ),
+            // taken after the day
+            (
+                ecl80,
+                scores(Some((90, "2026-06-02")), None),
+                None,
+                false,
+                "ECL 90",
+            ),
+            (
+                ecl80_opi22,
+                scores(Some((85, "2026-05-01")), None),
+                None,
+                false,
+                "no OPI score",
+            ),
             (
                 ecl80_opi22,
                 scores(Some((85, "2026-05-01")), Some(("2/2", "2026-01-01"))),
+                None,
                 true,
+                "ECL 85",
             ),
+            // 181 days
             (
                 ecl80_opi22,
                 scores(Some((85, "2026-05-01")), Some(("2/2", "2025-12-02"))),
+                None,
                 false,
-            ), // 181 days
+                "OPI 2/2",
+            ),
             (
                 ecl80_opi22,
                 scores(Some((85, "2026-05-01")), Some(("2/1+", "2026-05-01"))),
+                None,
                 false,
+                "OPI 2/1+",
             ),
-            (opi2p2, scores(None, Some(("2/2", "2026-05-01"))), false), // 2 < 2+
-            (opi2p2, scores(None, Some(("2+/2", "2026-05-01"))), true),
-            (opi2p2, scores(None, Some(("3/2+", "2026-05-01"))), true),
+            // 2 < 2+
+            (
+                opi2p2,
+                scores(None, Some(("2/2", "2026-05-01"))),
+                None,
+                false,
+                "OPI 2/2",
+            ),
+            (
+                opi2p2,
+                scores(None, Some(("2+/2", "2026-05-01"))),
+                None,
+                true,
+                "OPI 2+/2",
+            ),
+            (
+                opi2p2,
+                scores(None, Some(("3/2+", "2026-05-01"))),
+                None,
+                true,
+                "OPI 3/2+",
+            ),
+            // Exempt from ECL testing: met without a score, or with one that
+            // would fail.
+            (
+                ecl80,
+                scores(None, None),
+                Some(2026),
+                true,
+                "exempt from ECL testing in FY2026",
+            ),
+            (
+                ecl80,
+                scores(Some((40, "2026-05-01")), None),
+                Some(2026),
+                true,
+                "exempt from ECL testing in FY2026",
+            ),
+            (
+                ecl80,
+                scores(Some((90, "2025-01-01")), None),
+                Some(2027),
+                true,
+                "exempt from ECL testing in FY2027",
+            ),
+            // ... but OPI minimums still apply.
+            (
+                ecl80_opi22,
+                scores(None, None),
+                Some(2026),
+                false,
+                "no OPI score",
+            ),
+            (
+                ecl80_opi22,
+                scores(None, Some(("2/1", "2026-05-01"))),
+                Some(2026),
+                false,
+                "OPI 2/1 of 2026-05-01 is below",
+            ),
+            (
+                ecl80_opi22,
+                scores(None, Some(("2/2", "2026-05-01"))),
+                Some(2026),
+                true,
+                "exempt from ECL testing in FY2026; OPI 2/2",
+            ),
+            // An exemption is moot for a course without an ECL minimum.
+            (
+                opi22,
+                scores(None, Some(("2/2", "2026-05-01"))),
+                Some(2026),
+                true,
+                "OPI 2/2",
+            ),
+            (opi22, scores(None, None), Some(2026), false, "no OPI score"),
+            (
+                EnglishMinimums::default(),
+                scores(None, None),
+                Some(2026),
+                true,
+                "the course sets no English minimum",
+            ),
         ];
-        for (minimums, latest, ok) in cases {
-            let result = english_check(minimums, latest, day, WINDOWS);
-            assert_eq!(result.is_ok(), ok, "{minimums:?} {latest:?}: {result:?}");
+        for (minimums, latest, exempt, ok, begins) in cases {
+            let result = english_check(minimums, latest, exempt, day, WINDOWS);
+            let what = format!("{minimums:?} {latest:?} exempt {exempt:?}: {result:?}");
+            assert_eq!(result.is_ok(), ok, "{what}");
+            let detail = result.unwrap_or_else(|unmet| unmet);
+            assert!(detail.starts_with(begins), "{what}");
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod audit_log;
 pub mod country;
 pub mod course;
 pub mod course_prerequisite;
+pub mod ecl_exemption;
 pub mod english_test;
 pub mod idempotency_key;
 pub mod login_attempt;

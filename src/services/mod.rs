@@ -20,6 +20,7 @@ pub mod catalog_csv;
 pub mod countries;
 pub mod courses;
 pub mod csv_out;
+pub mod ecl_exemptions;
 pub mod funding_chart;
 pub mod funding_report;
 pub mod idempotency;

@@ -10,7 +10,10 @@ use serde::{Deserialize, de::DeserializeOwned};
 use validator::Validate;
 
 use crate::{
-    domain::{fiscal_year::fiscal_year, text::field_control_char_error},
+    domain::{
+        fiscal_year::{SANE_FISCAL_YEARS, fiscal_year},
+        text::field_control_char_error,
+    },
     error::{AppError, FieldErrors},
     services::{allocations, countries::CountryView},
     web::{
@@ -221,6 +224,18 @@ impl FiscalYearQuery {
     /// range is a field error.
     pub fn chosen(&self, today: NaiveDate) -> Result<i32, AppError> {
         allocations::check_fiscal_year(self.fiscal_year.unwrap_or_else(|| fiscal_year(today)))
+    }
+}
+
+/// A fiscal year posted by a form. An unreadable one is a field error (the
+/// page is shown again for `today`'s year), never a write to another year.
+pub fn posted_year(typed: &str, today: NaiveDate, fields: &mut FieldErrors) -> i32 {
+    match typed.trim().parse() {
+        Ok(fy) if SANE_FISCAL_YEARS.contains(&fy) => fy,
+        _ => {
+            add_error(fields, "fiscal_year", "must be a fiscal year, like 2027");
+            fiscal_year(today)
+        }
     }
 }
 

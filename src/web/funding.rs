@@ -8,7 +8,6 @@ use axum::{
     extract::{Query, State},
     response::{IntoResponse, Redirect},
 };
-use chrono::NaiveDate;
 use serde::Deserialize;
 use validator::Validate;
 
@@ -17,11 +16,8 @@ use crate::{
     app::AppState,
     app::csv_attachment,
     db::pagination::MAX_LIMIT,
+    domain::funding_chart::{self, Bar, ChartGeometry, HEIGHT, LEFT, WIDTH},
     domain::money::Cents,
-    domain::{
-        fiscal_year::{SANE_FISCAL_YEARS, fiscal_year},
-        funding_chart::{self, Bar, ChartGeometry, HEIGHT, LEFT, WIDTH},
-    },
     error::{AppError, FieldErrors},
     services::{
         allocations::{
@@ -33,7 +29,7 @@ use crate::{
         error::PageResult,
         forms::{
             Choice, FiscalYearQuery, FormErrors, WebForm, add_error, choices, country_choices,
-            fiscal_year_choices, rename_fields, validate_into,
+            fiscal_year_choices, posted_year, rename_fields, validate_into,
         },
         layout::Layout,
         session::{SignedIn, StaffSignedIn},
@@ -257,18 +253,6 @@ pub async fn report_csv(
     let report = funding_report::build(&state.db, &signed_in.user, fy, today).await?;
     let csv = funding_report::to_csv(&report)?;
     Ok(csv_attachment(&format!("funding-fy{fy}.csv"), csv))
-}
-
-/// A fiscal year posted by a form. An unreadable one is a field error (the
-/// page is shown again for `today`'s year), never a write to another year.
-fn posted_year(typed: &str, today: NaiveDate, fields: &mut FieldErrors) -> i32 {
-    match typed.trim().parse() {
-        Ok(fy) if SANE_FISCAL_YEARS.contains(&fy) => fy,
-        _ => {
-            add_error(fields, "fiscal_year", "must be a fiscal year, like 2027");
-            fiscal_year(today)
-        }
-    }
 }
 
 /// `POST /funding/allocations`: the same checks as

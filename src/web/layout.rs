@@ -97,6 +97,21 @@ pub fn nav_items(user: &Caller, path: &str) -> Vec<NavItem> {
         },
     ));
     items.push((
+        "/ecl-exemptions".into(),
+        "ECL exemptions",
+        match user.role {
+            Role::Admin => {
+                "Countries exempt from ECL testing each fiscal year: add, change the note, remove."
+            }
+            Role::ProgramOfficer => {
+                "Countries exempt from ECL testing each fiscal year, with the reasons."
+            }
+            Role::CountryLiaison => {
+                "Whether your country is exempt from ECL testing each fiscal year."
+            }
+        },
+    ));
+    items.push((
         "/courses".into(),
         "Catalog",
         if user.role == Role::Admin {

@@ -26,6 +26,7 @@ pub mod catalog_csv;
 pub mod countries;
 pub mod courses;
 pub mod dashboard;
+pub mod ecl_exemptions;
 pub mod error;
 pub mod format;
 pub mod forms;
@@ -165,6 +166,12 @@ fn pages() -> Pages {
         .post("/funding/transfers", funding::transfer)
         .get("/reports/training", reports::training)
         .get("/reports/training.csv", reports::training_csv)
+        .get("/ecl-exemptions", ecl_exemptions::list)
+        .post("/ecl-exemptions", ecl_exemptions::put)
+        .post(
+            "/ecl-exemptions/{fiscal_year}/{country}/remove",
+            ecl_exemptions::remove,
+        )
         .get("/outbox", outbox::list)
         .post("/outbox/{id}/retry", outbox::retry)
 }

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 
 use crate::{
     approvals::act,
-    helpers::{PASSWORD, spawn_app},
+    helpers::{PASSWORD, TestApp, spawn_app},
     nominations::world,
     travel_orders::vet,
     web_client::{Page, WebClient},
@@ -109,6 +109,9 @@ const API: &[Row] = &[
     ("POST",  "/api/v1/allocations/transfers",                     [Anon, Pass, Pass, Deny, Deny]),
     ("GET",   "/api/v1/reports/funding",                           [Anon, Pass, Pass, Pass, Pass]),
     ("GET",   "/api/v1/reports/training",                          [Anon, Pass, Pass, Pass, Pass]),
+    ("GET",   "/api/v1/ecl-exemptions",                            [Anon, Pass, Pass, Pass, Pass]),
+    ("PUT",   "/api/v1/ecl-exemptions/{fiscal_year}/{country}",    [Anon, Pass, Deny, Deny, Deny]),
+    ("DELETE", "/api/v1/ecl-exemptions/{fiscal_year}/{country}",   [Anon, Pass, Deny, Deny, Deny]),
     ("GET",   "/api/v1/audit",                                     [Anon, Pass, Pass, Deny, Deny]),
     ("GET",   "/api/v1/outbox",                                    [Anon, Pass, Deny, Deny, Deny]),
     ("POST",  "/api/v1/outbox/{id}/retry",                         [Anon, Pass, Deny, Deny, Deny]),
@@ -181,6 +184,9 @@ const PAGES: &[Row] = &[
     ("POST",  "/funding/transfers",                                [Deny,  Pass, Pass, Deny, Deny]),
     ("GET",   "/reports/training",                                 [Login, Pass, Pass, Pass, Pass]),
     ("GET",   "/reports/training.csv",                             [Login, Pass, Pass, Pass, Pass]),
+    ("GET",   "/ecl-exemptions",                                   [Login, Pass, Pass, Pass, Pass]),
+    ("POST",  "/ecl-exemptions",                                   [Deny,  Pass, Deny, Deny, Deny]),
+    ("POST",  "/ecl-exemptions/{fiscal_year}/{country}/remove",    [Deny,  Pass, Deny, Deny, Deny]),
     ("GET",   "/outbox",                                           [Login, Pass, Deny, Deny, Deny]),
     ("POST",  "/outbox/{id}/retry",                                [Deny,  Pass, Deny, Deny, Deny]),
     // Signing out ends on the sign-in page.
@@ -260,6 +266,18 @@ fn valid_body(template: &str) -> Value {
         }
         _ => json!({}),
     }
+}
+
+/// Puts PK on the ECL exemption list of `fy`.
+async fn exempt_pk(app: &TestApp, admin: &str, fy: i32) {
+    let answer = app
+        .put(
+            admin,
+            &format!("/api/v1/ecl-exemptions/{fy}/PK"),
+            json!({"note": "Matrix"}),
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
 }
 
 /// Whether `status` (and, for a redirect, `location`) is what `gate` says.
@@ -381,6 +399,8 @@ async fn every_route_answers_each_caller_as_its_gate_says() {
         "{}",
         suspension.body
     );
+    // PK's exemption, for the admin's DELETE to remove.
+    exempt_pk(&app, &c.admin, fy).await;
     // A user nobody signs in as, whom the admin's empty forms may change.
     let (spare, _) = app
         .user(&c.admin, "spare@test.example", "program_officer", None)
@@ -444,6 +464,9 @@ async fn every_route_answers_each_caller_as_its_gate_says() {
         }
         clients.push(client);
     }
+    // The API's DELETE removed it (and signing out ended the admin's token);
+    // the page's button removes it again.
+    exempt_pk(&app, &app.admin().await, fy).await;
     for (method, template, gates) in PAGES {
         let path = records.path(template);
         for ((gate, client), caller) in gates.iter().zip(clients.iter_mut()).zip(CALLERS) {

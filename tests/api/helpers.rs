@@ -39,6 +39,10 @@ impl TestApp {
         self.call(Method::PATCH, path, Some(token), Some(body))
             .await
     }
+
+    pub async fn delete(&self, token: &str, path: &str) -> Answer {
+        self.call(Method::DELETE, path, Some(token), None).await
+    }
 }
 
 /// The three roles, with two countries: tokens for admin, officer, liaison PK

@@ -10,6 +10,7 @@ mod contract;
 mod countries;
 mod crash;
 mod csv;
+mod ecl_exemptions;
 mod errors;
 mod faults;
 mod funding;

@@ -14,6 +14,7 @@ mod web_client;
 mod catalog;
 mod countries;
 mod docs;
+mod ecl_exemptions;
 mod funding;
 mod http;
 mod nominations;

@@ -87,7 +87,9 @@ pub(super) fn eligibility_check(facts: &Facts, program: Program, today: NaiveDat
     )
 }
 
-/// The student's latest English scores against the course's minimums on `today`.
+/// The student's latest English scores against the course's minimums on
+/// `today`, the ECL minimum met by an exemption of the student's country in
+/// the fiscal year of the class (looked up only when the course sets one).
 pub(super) async fn english_check_of<C: ConnectionTrait>(
     db: &C,
     state: &Context,
@@ -96,6 +98,11 @@ pub(super) async fn english_check_of<C: ConnectionTrait>(
 ) -> AppResult<Check> {
     let validity = state.config.validity;
     let (ecl, opi) = students::latest_scores(db, facts.student.id).await?;
+    let fy = fiscal_year(facts.offering.start_date);
+    let ecl_exempt_in = match facts.course.ecl_min {
+        Some(_) if ecl_exemptions::exempt(db, fy, &facts.country.code).await? => Some(fy),
+        _ => None,
+    };
     let scores = LatestScores {
         ecl: ecl.as_ref().and_then(|t| Some((t.score?, t.taken_on))),
         opi: opi
@@ -112,7 +119,7 @@ pub(super) async fn english_check_of<C: ConnectionTrait>(
     };
     Ok(Check::from_result(
         CheckName::English,
-        english_check(minimums, scores, today, windows),
+        english_check(minimums, scores, ecl_exempt_in, today, windows),
         facts.waived(CheckName::English),
     ))
 }

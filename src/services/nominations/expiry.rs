@@ -11,9 +11,10 @@ use crate::{
 
 /// Queues, once per nomination, a warning to the country's liaisons when the
 /// student's latest ECL score stops being valid before an approved class
-/// that requires one starts. The database picks the candidates (approved,
-/// class ahead, course with an ECL minimum, not warned yet); each warning is
-/// queued in a short transaction of its own.
+/// that requires one starts, unless the student's country is exempt from ECL
+/// testing in the class's fiscal year. The database picks the candidates
+/// (approved, class ahead, course with an ECL minimum, not warned yet); each
+/// warning is queued in a short transaction of its own.
 pub async fn warn_ecl_expiry(ctx: &Context, today: NaiveDate) -> AppResult<usize> {
     let warned = outbox::Entity::find()
         .select_only()
@@ -83,6 +84,10 @@ async fn warn_if_expiring(
     };
     let expires = valid_through(ecl.taken_on, ctx.config.validity.ecl);
     if expires >= class.start_date {
+        return Ok(0);
+    }
+    // A student of a country exempt from ECL testing needs no valid score.
+    if ecl_exemptions::exempt(&ctx.db, fiscal_year(class.start_date), &n.country_code).await? {
         return Ok(0);
     }
     let country = countries::find(&ctx.db, &n.country_code).await?;

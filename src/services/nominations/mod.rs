@@ -66,7 +66,7 @@ use crate::{
     services::{
         allocations::{self, AllocationKey},
         courses::{self, CourseView},
-        idempotency, students,
+        ecl_exemptions, idempotency, students,
         suspensions::{self, Suspension},
     },
 };
