@@ -18,6 +18,7 @@ mod funding;
 mod http;
 mod nominations;
 mod outbox;
+mod plans;
 mod reports;
 mod screenshots;
 mod sign_in;
