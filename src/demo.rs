@@ -18,6 +18,7 @@ mod catalog;
 mod funding;
 mod nominations;
 mod people;
+mod plans;
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "imet-demo-2026";
@@ -134,6 +135,7 @@ pub async fn seed(state: &Context) -> AppResult<bool> {
     let students = people::seed_students(state, &admin, &officer, today).await?;
     people::seed_pakistan_history(state, &officer).await?;
     nominations::seed(state, &admin, &students, today).await?;
+    plans::seed(state, &students, today).await?;
     Ok(true)
 }
 

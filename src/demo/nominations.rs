@@ -26,7 +26,7 @@ use crate::{
     },
 };
 
-async fn caller(ctx: &Context, email: &str) -> AppResult<Caller> {
+pub(super) async fn caller(ctx: &Context, email: &str) -> AppResult<Caller> {
     let u = user::Entity::find()
         .filter(user::Column::Email.eq(email))
         .one(&ctx.db)
@@ -36,7 +36,7 @@ async fn caller(ctx: &Context, email: &str) -> AppResult<Caller> {
 }
 
 /// The first class of a course starting after `today`.
-async fn next_class(state: &Context, masl_id: &str, today: NaiveDate) -> AppResult<i32> {
+pub(super) async fn next_class(state: &Context, masl_id: &str, today: NaiveDate) -> AppResult<i32> {
     let course = courses::find(&state.db, masl_id).await?;
     offering::Entity::find()
         .filter(offering::Column::CourseId.eq(course.id))
