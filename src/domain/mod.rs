@@ -17,6 +17,7 @@ pub mod nomination;
 pub mod offering_status;
 pub mod password;
 pub mod plan;
+pub mod plan_chart;
 pub mod prerequisites;
 pub mod proficiency;
 pub mod program;

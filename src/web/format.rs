@@ -2,8 +2,8 @@
 use chrono::NaiveDate;
 
 use crate::domain::{
-    checks::Check, nomination::Status, offering_status::OfferingStatus, travel_order::OrderStatus,
-    vetting::VettingStatus,
+    checks::Check, nomination::Status, offering_status::OfferingStatus, plan::PlanStatus,
+    travel_order::OrderStatus, vetting::VettingStatus,
 };
 
 /// A status tag: a short label on a colour (`templates/macros.html`, `tag`).
@@ -86,6 +86,17 @@ impl Tag {
         } else {
             Self::new("Fail", "red")
         }
+    }
+
+    /// A training plan's status.
+    pub fn plan(status: PlanStatus) -> Self {
+        let colour = match status {
+            PlanStatus::Draft => "grey",
+            PlanStatus::Submitted => "blue",
+            PlanStatus::Approved => "green",
+            PlanStatus::Returned => "yellow",
+        };
+        Self::new(status.label(), colour)
     }
 
     /// A queued email's status.

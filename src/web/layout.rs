@@ -88,6 +88,15 @@ pub fn nav_items(user: &Caller, path: &str) -> Vec<NavItem> {
         }
     }
     items.push((
+        "/plans".into(),
+        "Training plans",
+        if user.role.is_staff() {
+            "Each country's plan for a fiscal year: its lines, ceilings and PME share; approve or return."
+        } else {
+            "Your country's plan for a fiscal year: draft its lines, submit it, follow its execution."
+        },
+    ));
+    items.push((
         "/reports/training".into(),
         "Training report",
         if user.role.is_staff() {

@@ -35,6 +35,7 @@ pub mod layout;
 pub mod nominations;
 pub mod offerings;
 pub mod outbox;
+pub mod plans;
 pub mod reports;
 pub mod session;
 pub mod students;
@@ -164,6 +165,19 @@ fn pages() -> Pages {
         .get("/funding/report.csv", funding::report_csv)
         .post("/funding/allocations", funding::set_allocation)
         .post("/funding/transfers", funding::transfer)
+        .get("/plans", plans::list)
+        .post("/plans", plans::create)
+        .get("/plans/{id}", plans::show)
+        .post("/plans/{id}/lines", plans::add_line)
+        .get("/plans/{id}/lines/{line_id}", plans::edit_line)
+        .post("/plans/{id}/lines/{line_id}", plans::change_line)
+        .post("/plans/{id}/lines/{line_id}/remove", plans::remove_line)
+        .post("/plans/{id}/submit", plans::submit)
+        .post("/plans/{id}/approve", plans::approve)
+        .post("/plans/{id}/return", plans::return_plan)
+        .post("/plans/{id}/reopen", plans::reopen)
+        .get("/plans/{id}/report", plans::report)
+        .get("/plans/{id}/report.csv", plans::report_csv)
         .get("/reports/training", reports::training)
         .get("/reports/training.csv", reports::training_csv)
         .get("/ecl-exemptions", ecl_exemptions::list)

@@ -182,6 +182,21 @@ const PAGES: &[Row] = &[
     ("GET",   "/funding/report.csv",                               [Login, Pass, Pass, Pass, Pass]),
     ("POST",  "/funding/allocations",                              [Deny,  Pass, Pass, Deny, Deny]),
     ("POST",  "/funding/transfers",                                [Deny,  Pass, Pass, Deny, Deny]),
+    ("GET",   "/plans",                                            [Login, Pass, Pass, Pass, Pass]),
+    ("POST",  "/plans",                                            [Deny,  Pass, Deny, Pass, Pass]),
+    ("GET",   "/plans/{id}",                                       [Login, Pass, Pass, Pass, Hide]),
+    ("GET",   "/plans/{id}/report",                                [Login, Pass, Pass, Pass, Hide]),
+    ("GET",   "/plans/{id}/report.csv",                            [Login, Pass, Pass, Pass, Hide]),
+    // The plan is approved: its line forms answer that only a draft's lines change.
+    ("GET",   "/plans/{id}/lines/{line_id}",                       [Login, Pass, Deny, Pass, Hide]),
+    ("POST",  "/plans/{id}/lines",                                 [Deny,  Pass, Deny, Pass, Hide]),
+    ("POST",  "/plans/{id}/lines/{line_id}",                       [Deny,  Pass, Deny, Pass, Hide]),
+    ("POST",  "/plans/{id}/lines/{line_id}/remove",                [Deny,  Pass, Deny, Pass, Hide]),
+    ("POST",  "/plans/{id}/submit",                                [Deny,  Pass, Deny, Pass, Hide]),
+    ("POST",  "/plans/{id}/approve",                               [Deny,  Pass, Pass, Deny, Deny]),
+    ("POST",  "/plans/{id}/return",                                [Deny,  Pass, Pass, Deny, Deny]),
+    // Last: the admin reopens the approved plan; a liaison may not reopen a draft.
+    ("POST",  "/plans/{id}/reopen",                                [Deny,  Pass, Pass, Deny, Hide]),
     ("GET",   "/reports/training",                                 [Login, Pass, Pass, Pass, Pass]),
     ("GET",   "/reports/training.csv",                             [Login, Pass, Pass, Pass, Pass]),
     ("GET",   "/ecl-exemptions",                                   [Login, Pass, Pass, Pass, Pass]),
@@ -233,11 +248,11 @@ impl Records {
         for segment in template.split('/').skip(1) {
             let value = match segment {
                 "{id}" => &self.0[resource],
+                "{line_id}" => &self.0["lines"],
                 "{code}" | "{country}" => "PK",
                 "{program}" => "IMET",
                 "{masl_id}" => "B100001",
                 "{fiscal_year}" => &self.0["fiscal_year"],
-                "{line_id}" => &self.0["line"],
                 plain => {
                     resource = plain;
                     plain
@@ -406,7 +421,7 @@ async fn every_route_answers_each_caller_as_its_gate_says() {
         .user(&c.admin, "spare@test.example", "program_officer", None)
         .await;
     let outbox = app.get(&c.admin, "/api/v1/outbox").await;
-    let records = Records(BTreeMap::from([
+    let mut records = Records(BTreeMap::from([
         ("users", spare.to_string()),
         ("students", w.student.to_string()),
         ("nominations", id.to_string()),
@@ -415,7 +430,7 @@ async fn every_route_answers_each_caller_as_its_gate_says() {
         ("outbox", outbox.body["items"][0]["id"].to_string()),
         ("fiscal_year", fy.to_string()),
         ("plans", plan.to_string()),
-        ("line", line.body["id"].to_string()),
+        ("lines", line.body["id"].to_string()),
     ]));
 
     let mut wrong = Vec::new();
@@ -444,6 +459,38 @@ async fn every_route_answers_each_caller_as_its_gate_says() {
             }
         }
     }
+
+    // The pages' training plan, made after the API rows (which move plans
+    // through their statuses, and sign out), so that it is approved when the
+    // page rows start: PK's for the next fiscal year, with one priority-B line.
+    let liaison = app.login("liaison.pk@test.example", PASSWORD).await;
+    let officer = app.login("officer@test.example", PASSWORD).await;
+    let plan = app
+        .post(
+            &liaison,
+            "/api/v1/plans",
+            json!({"country_code": "PK", "fiscal_year": fy + 1}),
+        )
+        .await;
+    assert_eq!(plan.status, StatusCode::CREATED, "{}", plan.body);
+    let plan_id = plan.body["id"].as_i64().expect("plan id");
+    let line = app
+        .post(
+            &liaison,
+            &format!("/api/v1/plans/{plan_id}/lines"),
+            json!({"masl_id": "B100001", "quantity": 2, "priority": "B", "program": "IMET",
+                   "unit_cost_cents": 3_000_000}),
+        )
+        .await;
+    assert_eq!(line.status, StatusCode::CREATED, "{}", line.body);
+    for (token, step) in [(&liaison, "submit"), (&officer, "approve")] {
+        let moved = app
+            .post(token, &format!("/api/v1/plans/{plan_id}/{step}"), json!({}))
+            .await;
+        assert_eq!(moved.status, StatusCode::OK, "{step}: {}", moved.body);
+    }
+    records.0.insert("plans", plan_id.to_string());
+    records.0.insert("lines", line.body["id"].to_string());
 
     let mut clients = Vec::new();
     for email in [

@@ -374,6 +374,7 @@ async fn every_page_post_without_the_csrf_token_is_refused() {
         let path = route
             .path
             .replace("{id}", "1")
+            .replace("{line_id}", "1")
             .replace("{code}", "PK")
             .replace("{masl_id}", "B000001");
         let page = admin.post(&path, &[("name", "Anything")]).await;

@@ -19,6 +19,7 @@ mod funding;
 mod http;
 mod nominations;
 mod outbox;
+mod plans;
 mod reports;
 mod screenshots;
 mod sign_in;

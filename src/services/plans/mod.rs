@@ -3,6 +3,7 @@
 //! officer approves it when its priority-A lines fit each program's
 //! allocation, or returns it. Nominations then fill its lines, and the plan
 //! report shows plan against execution.
+mod choices;
 mod decide;
 mod execution;
 mod lines;
@@ -35,6 +36,7 @@ use crate::{
     services::{Context, allocations},
 };
 
+pub use choices::*;
 pub use decide::*;
 pub use execution::*;
 pub use lines::*;

@@ -36,6 +36,7 @@ use crate::{
             ReasonRequest, WaiverRequest,
         },
         offerings::{self, OfferingFilter, OfferingView},
+        plans::{self, LineChoice},
         students::{self, StudentFilter},
     },
     web::{

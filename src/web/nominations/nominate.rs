@@ -10,8 +10,12 @@ pub struct NominateForm {
     pub offering_id: String,
     #[serde(default)]
     pub program: String,
+    /// Empty for the priority of the plan line, or C without one.
     #[serde(default)]
     pub priority: String,
+    /// A line of an approved training plan, or empty.
+    #[serde(default)]
+    pub plan_line_id: String,
     /// Course text of the class search.
     #[serde(default)]
     pub q: String,
@@ -26,6 +30,7 @@ pub struct NominateForm {
 pub(super) const NOMINATE_LABELS: &[(&str, &str)] = &[
     ("student_id", "Student"),
     ("offering_id", "Class"),
+    ("plan_line_id", "Plan line"),
     ("program", "Funding program"),
     ("priority", "Priority"),
     ("from", "Starting from"),
@@ -65,7 +70,25 @@ pub(super) struct NominatePage {
     classes: Vec<ClassChoice>,
     programs: Vec<Choice>,
     priorities: Vec<Choice>,
+    plan_lines: Vec<Choice>,
     preview: Option<PreviewView>,
+}
+
+/// A plan line as the form offers it, e.g. "PK FY2027 · line 3 · B171807
+/// Command and General Staff · priority A · IMET · 2 of 5 taken".
+fn plan_line_label(line: &LineChoice) -> String {
+    format!(
+        "{} FY{} · line {} · {} {} · priority {} · {} · {} of {} taken",
+        line.country_code,
+        line.fiscal_year,
+        line.line_id,
+        line.masl_id,
+        line.course_title,
+        line.priority,
+        line.program,
+        line.taken,
+        line.quantity
+    )
 }
 
 pub(super) async fn nominate_page(
@@ -140,7 +163,20 @@ pub(super) async fn nominate_page(
     })
     .collect();
     let programs = choices([("IMET", "IMET"), ("FMF", "FMF")], &[form.program.as_str()]);
-    let priorities = priority_choices(&form.priority, "C (default)");
+    let lines: Vec<(String, String)> = plans::approved_lines(&state.db, &signed_in.user)
+        .await?
+        .iter()
+        .map(|l| (l.line_id.to_string(), plan_line_label(l)))
+        .collect();
+    let plan_lines = choices(
+        std::iter::once(("", "None: an unplanned nomination")).chain(
+            lines
+                .iter()
+                .map(|(id, label)| (id.as_str(), label.as_str())),
+        ),
+        &[form.plan_line_id.as_str()],
+    );
+    let priorities = priority_choices(&form.priority, "C, or the plan line's");
     let has_errors = !errors.is_empty();
     let page = NominatePage {
         layout: signed_in
@@ -152,10 +188,8 @@ pub(super) async fn nominate_page(
         students,
         classes,
         programs,
-        priorities: priorities
-            .into_iter()
-            .filter(|c| !c.value.is_empty())
-            .collect(),
+        priorities,
+        plan_lines,
         preview: preview.map(PreviewView::from),
     };
     render_form(&page, has_errors)
@@ -165,11 +199,8 @@ pub(super) async fn nominate_page(
 pub async fn new_form(
     State(state): State<AppState>,
     NominatorSignedIn(signed_in): NominatorSignedIn,
-    Query(mut form): Query<NominateForm>,
+    Query(form): Query<NominateForm>,
 ) -> PageResult {
-    if form.priority.is_empty() {
-        form.priority = Priority::default().as_str().to_owned();
-    }
     nominate_page(&state, &signed_in, form, FormErrors::default(), None).await
 }
 
@@ -190,6 +221,8 @@ pub async fn create(
     };
     let student_id = chosen(&form.student_id, "student_id");
     let offering_id = chosen(&form.offering_id, "offering_id");
+    let plan_line_id =
+        optional(&form.plan_line_id).map(|_| chosen(&form.plan_line_id, "plan_line_id"));
     let program: Option<Program> = form.program.parse().ok();
     let priority: Option<Priority> = form.priority.parse().ok();
     if !fields.is_empty() {
@@ -228,7 +261,7 @@ pub async fn create(
         offering_id,
         program,
         priority,
-        plan_line_id: None,
+        plan_line_id,
         submit,
     };
     let mut fields = FieldErrors::new();

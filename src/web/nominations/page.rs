@@ -46,6 +46,14 @@ pub(super) struct WaiverRow {
     granted_at: String,
 }
 
+/// The plan line a nomination fills, with its plan.
+pub(super) struct PlanLineLink {
+    line_id: i32,
+    plan_id: i32,
+    /// Country and fiscal year, e.g. "PK FY2027".
+    plan: String,
+}
+
 #[derive(Template)]
 #[template(path = "pages/nominations/show.html")]
 pub(super) struct NominationPage {
@@ -56,6 +64,7 @@ pub(super) struct NominationPage {
     cost: String,
     committed: String,
     penalty: String,
+    plan_line: Option<PlanLineLink>,
     waivers: Vec<WaiverRow>,
     history: Vec<EventRow>,
     waivable: Vec<Choice>,
@@ -110,6 +119,20 @@ pub(super) async fn nomination_page(
     );
     let status = n.status;
     let orders = OrderSection::load(state, signed_in, n).await?;
+    let plan_line = match n.plan_line_id {
+        Some(id) => {
+            let planned = plans::find_line(&state.db, id).await?;
+            Some(PlanLineLink {
+                line_id: id,
+                plan_id: planned.plan.id,
+                plan: format!(
+                    "{} FY{}",
+                    planned.plan.country_code, planned.plan.fiscal_year
+                ),
+            })
+        }
+        None => None,
+    };
     let page = NominationPage {
         layout: signed_in
             .layout(state, &format!("{} — {}", n.student_name, n.course_masl_id))
@@ -120,6 +143,7 @@ pub(super) async fn nomination_page(
         cost: Cents(n.estimated_cost_cents).to_string(),
         committed: Cents(n.committed_cents).to_string(),
         penalty: Cents(n.penalty_cents).to_string(),
+        plan_line,
         waivers,
         history,
         waivable,
