@@ -195,8 +195,9 @@ const PAGES: &[Row] = &[
     ("POST",  "/plans/{id}/submit",                                [Deny,  Pass, Deny, Pass, Hide]),
     ("POST",  "/plans/{id}/approve",                               [Deny,  Pass, Pass, Deny, Deny]),
     ("POST",  "/plans/{id}/return",                                [Deny,  Pass, Pass, Deny, Deny]),
-    // Last: the admin reopens the approved plan; a liaison may not reopen a draft.
-    ("POST",  "/plans/{id}/reopen",                                [Deny,  Pass, Pass, Deny, Hide]),
+    // Last: the admin reopens the approved plan; reopening the draft is then
+    // refused as a transition (the plans API test has the liaison's 403).
+    ("POST",  "/plans/{id}/reopen",                                [Deny,  Pass, Pass, Pass, Hide]),
     ("GET",   "/reports/training",                                 [Login, Pass, Pass, Pass, Pass]),
     ("GET",   "/reports/training.csv",                             [Login, Pass, Pass, Pass, Pass]),
     ("GET",   "/ecl-exemptions",                                   [Login, Pass, Pass, Pass, Pass]),

@@ -369,6 +369,10 @@ async fn a_plan_is_drafted_refused_over_the_ceiling_returned_and_approved() {
     })
     .await;
 
+    // Only staff reopen an approved plan.
+    let refused = plan_action(&app, &c.liaison_pk, plan, "reopen", json!({})).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+
     // A cut after approval leaves it approved, and the plan shows the excess.
     allocate(&app, &c.officer, "PK", fy, a_total - 500_000).await;
     let cut = app
