@@ -12,6 +12,23 @@ async fn check(browser: &Browser, path: &str, heading: &str, screenshot: &str) {
     check_with(browser, path, heading, screenshot, &[]).await;
 }
 
+/// Like [`check`], with the page scrolled to the element `anchor` first.
+async fn check_at(browser: &Browser, path: &str, heading: &str, anchor: &str, screenshot: &str) {
+    browser.goto(path).await;
+    browser.expect_heading(heading).await;
+    let problems = browser.accessibility_problems().await;
+    assert!(problems.is_empty(), "{path}: {problems:?}");
+    browser
+        .client
+        .execute(
+            "document.getElementById(arguments[0]).scrollIntoView();",
+            vec![json!(anchor)],
+        )
+        .await
+        .expect("scroll to the anchor");
+    browser.screenshot(screenshot).await;
+}
+
 /// Like [`check`], with form fields that default to today set to a fixed
 /// date first, so that the screenshot is the same on every run.
 async fn check_with(
@@ -370,20 +387,79 @@ async fn main_pages_are_accessible_and_photographed() {
         .sign_in("officer@test.example", PASSWORD, "Welcome, Marcus Bell")
         .await;
     check(&browser, "/nominations", "Review queue", "review-queue").await;
-    browser.goto("/funding?fiscal_year=2031").await;
-    browser.expect_heading("Funding FY2031").await;
-    let problems = browser.accessibility_problems().await;
-    assert!(problems.is_empty(), "/funding: {problems:?}");
-    browser
-        .client
-        .execute(
-            "document.getElementById('allocations-heading').scrollIntoView();",
-            vec![],
+    check_at(
+        &browser,
+        "/funding?fiscal_year=2031",
+        "Funding FY2031",
+        "allocations-heading",
+        "funding",
+    )
+    .await;
+
+    // Pakistan's FY2031 plan, submitted for the officer's review, and its
+    // report against the nominations of the year.
+    let plan = submitted_plan(&app).await;
+    check_at(
+        &browser,
+        &format!("/plans/{plan}"),
+        "Pakistan training plan FY2031",
+        "ceilings-heading",
+        "plan-review",
+    )
+    .await;
+    let officer = app.login("officer@test.example", PASSWORD).await;
+    let approved = app
+        .post(
+            &officer,
+            &format!("/api/v1/plans/{plan}/approve"),
+            json!({}),
         )
-        .await
-        .expect("scroll to the allocations");
-    browser.screenshot("funding").await;
+        .await;
+    assert_eq!(approved.status, StatusCode::OK, "{}", approved.body);
+    check_at(
+        &browser,
+        &format!("/plans/{plan}/report"),
+        "Plan report PK FY2031",
+        "report-lines-heading",
+        "plan-report",
+    )
+    .await;
     browser.close().await;
+}
+
+/// Pakistan's FY2031 plan, drafted and submitted by its liaison: staff
+/// college and civil-military relations in priority A, a backup list in B.
+async fn submitted_plan(app: &TestApp) -> i64 {
+    let liaison = app.login("liaison.pk@test.example", PASSWORD).await;
+    let plan = app
+        .post(
+            &liaison,
+            "/api/v1/plans",
+            json!({"country_code": "PK", "fiscal_year": 2031}),
+        )
+        .await;
+    assert_eq!(plan.status, StatusCode::CREATED, "{}", plan.body);
+    let plan = plan.body["id"].as_i64().expect("plan id");
+    for (masl_id, quantity, priority, dollars) in [
+        ("B171807", 4, "A", 98_000),
+        ("D309012", 3, "A", 45_000),
+        ("P179003", 2, "B", 38_000),
+    ] {
+        let line = app
+            .post(
+                &liaison,
+                &format!("/api/v1/plans/{plan}/lines"),
+                json!({"masl_id": masl_id, "quantity": quantity, "priority": priority,
+                       "program": "IMET", "unit_cost_cents": dollars * 100}),
+            )
+            .await;
+        assert_eq!(line.status, StatusCode::CREATED, "{}", line.body);
+    }
+    let submitted = app
+        .post(&liaison, &format!("/api/v1/plans/{plan}/submit"), json!({}))
+        .await;
+    assert_eq!(submitted.status, StatusCode::OK, "{}", submitted.body);
+    plan
 }
 
 /// Checks name the day they ran: show one fixed day in the picture.
