@@ -63,7 +63,7 @@ pub struct LineChange {
 
 /// A line's fields once its course and class are found and its unit cost known.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ResolvedLine {
+pub(super) struct ResolvedLine {
     pub course_id: i32,
     pub offering_id: Option<i32>,
     pub quantity: i32,
@@ -374,7 +374,12 @@ pub(super) async fn resolve<C: ConnectionTrait>(
     }
     let course = crate::services::courses::find(db, &line.masl_id)
         .await
-        .map_err(|_| AppError::field("masl_id", format!("no course {}", line.masl_id.trim())))?;
+        .map_err(|e| match e {
+            AppError::NotFound(_) => {
+                AppError::field("masl_id", format!("no course {}", line.masl_id.trim()))
+            }
+            other => other,
+        })?;
     if !course.active {
         return Err(AppError::field(
             "masl_id",
