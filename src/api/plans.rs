@@ -25,22 +25,22 @@ use crate::{
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(list, create))
-        .routes(routes!(get))
-        .routes(routes!(add_line))
-        .routes(routes!(change_line, remove_line))
-        .routes(routes!(submit))
-        .routes(routes!(approve))
+        .routes(routes!(list_plans, create_plan))
+        .routes(routes!(get_plan))
+        .routes(routes!(add_plan_line))
+        .routes(routes!(change_plan_line, remove_plan_line))
+        .routes(routes!(submit_plan))
+        .routes(routes!(approve_plan))
         .routes(routes!(return_plan))
-        .routes(routes!(reopen))
-        .routes(routes!(report))
+        .routes(routes!(reopen_plan))
+        .routes(routes!(plan_report))
 }
 
 /// Training plans, the latest fiscal year first; a liaison sees their own
 /// country's only.
 #[utoipa::path(get, path = "/plans", tag = "plans", params(PlanFilter), security(("bearer" = [])),
     responses((status = 200, body = Vec<PlanSummary>)))]
-async fn list(
+async fn list_plans(
     user: CurrentUser,
     State(state): State<AppState>,
     ValidQuery(filter): ValidQuery<PlanFilter>,
@@ -54,7 +54,7 @@ async fn list(
 #[utoipa::path(post, path = "/plans", tag = "plans", request_body = NewPlan,
     security(("bearer" = ["admin", "country_liaison"])),
     responses((status = 201, body = PlanView), (status = 409)))]
-async fn create(
+async fn create_plan(
     Nominator(user): Nominator,
     State(state): State<AppState>,
     ValidJson(body): ValidJson<NewPlan>,
@@ -70,7 +70,7 @@ async fn create(
 /// the PME share of the A total.
 #[utoipa::path(get, path = "/plans/{id}", tag = "plans", params(("id" = i32, Path)), security(("bearer" = [])),
     responses((status = 200, body = PlanView)))]
-async fn get(
+async fn get_plan(
     user: CurrentUser,
     State(state): State<AppState>,
     ValidPath(id): ValidPath<i32>,
@@ -85,7 +85,7 @@ async fn get(
 #[utoipa::path(post, path = "/plans/{id}/lines", tag = "plans", params(("id" = i32, Path)), request_body = NewLine,
     security(("bearer" = ["admin", "country_liaison"])),
     responses((status = 201, body = LineView), (status = 409)))]
-async fn add_line(
+async fn add_plan_line(
     Nominator(user): Nominator,
     State(state): State<AppState>,
     ValidPath(id): ValidPath<i32>,
@@ -101,7 +101,7 @@ async fn add_line(
     params(("id" = i32, Path), ("line_id" = i32, Path)), request_body = LineChange,
     security(("bearer" = ["admin", "country_liaison"])),
     responses((status = 200, body = LineView), (status = 409)))]
-async fn change_line(
+async fn change_plan_line(
     Nominator(user): Nominator,
     State(state): State<AppState>,
     ValidPath((id, line_id)): ValidPath<(i32, i32)>,
@@ -118,7 +118,7 @@ async fn change_line(
     params(("id" = i32, Path), ("line_id" = i32, Path)),
     security(("bearer" = ["admin", "country_liaison"])),
     responses((status = 204), (status = 409)))]
-async fn remove_line(
+async fn remove_plan_line(
     Nominator(user): Nominator,
     State(state): State<AppState>,
     ValidPath((id, line_id)): ValidPath<(i32, i32)>,
@@ -134,7 +134,7 @@ async fn remove_line(
 #[utoipa::path(post, path = "/plans/{id}/submit", tag = "plans", params(("id" = i32, Path)),
     security(("bearer" = ["admin", "country_liaison"])),
     responses((status = 200, body = PlanView), (status = 409)))]
-async fn submit(
+async fn submit_plan(
     Nominator(user): Nominator,
     State(state): State<AppState>,
     ValidPath(id): ValidPath<i32>,
@@ -147,7 +147,7 @@ async fn submit(
 #[utoipa::path(post, path = "/plans/{id}/approve", tag = "plans", params(("id" = i32, Path)),
     security(("bearer" = ["admin", "program_officer"])),
     responses((status = 200, body = PlanView), (status = 409)))]
-async fn approve(
+async fn approve_plan(
     Staff(officer): Staff,
     State(state): State<AppState>,
     ValidPath(id): ValidPath<i32>,
@@ -171,11 +171,11 @@ async fn return_plan(
 
 /// Take a plan back to draft: an approved one (program officers and
 /// admins; nominations keep their lines), or a returned one (also the
-/// country's liaisons).
+/// country's liaisons); 403 for a liaison's approved plan.
 #[utoipa::path(post, path = "/plans/{id}/reopen", tag = "plans", params(("id" = i32, Path)),
     security(("bearer" = [])),
-    responses((status = 200, body = PlanView), (status = 409)))]
-async fn reopen(
+    responses((status = 200, body = PlanView), (status = 403), (status = 409)))]
+async fn reopen_plan(
     user: CurrentUser,
     State(state): State<AppState>,
     ValidPath(id): ValidPath<i32>,
@@ -194,7 +194,7 @@ async fn reopen(
 #[utoipa::path(get, path = "/plans/{id}/report", tag = "plans", params(("id" = i32, Path)), security(("bearer" = [])),
     responses((status = 200, description = "The report; as CSV with `Accept: text/csv`",
                content((PlanReport = "application/json"), (String = "text/csv")))))]
-async fn report(
+async fn plan_report(
     user: CurrentUser,
     State(state): State<AppState>,
     headers: HeaderMap,
