@@ -4,7 +4,7 @@ use std::{env, path::PathBuf, time::Duration};
 
 use anyhow::{Context, bail};
 
-use crate::domain::client_addr;
+use crate::domain::{client_addr, second_factor::Policy};
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -41,6 +41,10 @@ pub struct Config {
     /// `IMET_TRUSTED_PROXIES`: proxies whose `X-Forwarded-For` names the
     /// client (comma-separated addresses or CIDR blocks); none by default.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// `IMET_REQUIRE_2FA`: `staff` makes admins and program officers turn on
+    /// two-factor sign-in before anything else; `optional` (the default) lets
+    /// everyone choose.
+    pub require_2fa: Policy,
 }
 
 /// Validity windows of §2, in days (`IMET_ECL_VALIDITY_DAYS`,
@@ -118,6 +122,11 @@ impl Config {
                 &var("IMET_TRUSTED_PROXIES").unwrap_or_default(),
             )
             .map_err(|e| anyhow::anyhow!("IMET_TRUSTED_PROXIES: {e}"))?,
+            require_2fa: var("IMET_REQUIRE_2FA")
+                .map(|v| v.parse())
+                .transpose()
+                .map_err(|e| anyhow::anyhow!("IMET_REQUIRE_2FA: {e}"))?
+                .unwrap_or(Policy::Optional),
             data_dir,
         })
     }

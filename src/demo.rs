@@ -157,7 +157,7 @@ fn new_user(email: &str, name: &str, role: Role, country: Option<&str>) -> NewUs
         name: name.into(),
         role,
         country_code: country.map(Into::into),
-        password: DEMO_PASSWORD.into(),
+        password: Some(DEMO_PASSWORD.into()),
     }
 }
 

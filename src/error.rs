@@ -18,7 +18,8 @@ pub type AppResult<T> = Result<T, AppError>;
 /// Field name → messages, as answered in a 422's `errors`.
 pub type FieldErrors = BTreeMap<String, Vec<String>>;
 
-/// The machine-readable `code` of every 409 (SPEC §3).
+/// The machine-readable `code` of every 409 (SPEC §3), of the 401 and 403
+/// that ask for a second factor, and of the 410 of a dead link.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ConflictCode {
@@ -32,6 +33,8 @@ pub enum ConflictCode {
     HasActiveNominations,
     OverCeiling,
     LineFull,
+    TotpRequired,
+    TokenInvalid,
 }
 
 impl ConflictCode {
@@ -47,6 +50,8 @@ impl ConflictCode {
             Self::HasActiveNominations => "has_active_nominations",
             Self::OverCeiling => "over_ceiling",
             Self::LineFull => "line_full",
+            Self::TotpRequired => "totp_required",
+            Self::TokenInvalid => "token_invalid",
         }
     }
 }
@@ -59,6 +64,15 @@ pub enum AppError {
     Unauthorized,
     #[error("forbidden")]
     Forbidden,
+    /// 401: the password was right; the account's second factor is missing or wrong.
+    #[error("second factor required")]
+    SecondFactorRequired,
+    /// 403: the account must turn on two-factor sign-in before anything else.
+    #[error("two-factor enrolment required")]
+    EnrolmentRequired,
+    /// 410: a one-time link used, expired, superseded or never issued.
+    #[error("link token invalid")]
+    TokenInvalid,
     #[error("not found: {0}")]
     NotFound(String),
     #[error("conflict {}: {detail}", code.as_str())]
@@ -125,8 +139,9 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
-            Self::Unauthorized => StatusCode::UNAUTHORIZED,
-            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::Unauthorized | Self::SecondFactorRequired => StatusCode::UNAUTHORIZED,
+            Self::Forbidden | Self::EnrolmentRequired => StatusCode::FORBIDDEN,
+            Self::TokenInvalid => StatusCode::GONE,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -147,6 +162,23 @@ impl AppError {
                 "Missing, invalid or expired credentials.".into(),
             ),
             Self::Forbidden => ("forbidden", "Your role may not do this.".into()),
+            Self::SecondFactorRequired => (
+                "totp-required",
+                "This account signs in with two factors: send `totp`, the code of its \
+                 authenticator app, or one of its `recovery_code`s with the password."
+                    .into(),
+            ),
+            Self::EnrolmentRequired => (
+                "totp-required",
+                "Turn on two-factor sign-in first: POST /api/v1/me/2fa, or the page /account/2fa."
+                    .into(),
+            ),
+            Self::TokenInvalid => (
+                "token-invalid",
+                "This link was already used, has expired or was replaced by a newer one; \
+                 ask for a new one."
+                    .into(),
+            ),
             Self::NotFound(what) => ("not-found", format!("{what} not found.")),
             Self::Conflict { code, detail, .. } => (code.as_str(), detail.clone()),
             Self::PayloadTooLarge(d) => ("payload-too-large", d.clone()),
@@ -180,6 +212,10 @@ impl AppError {
                     }
                 }
             }
+            Self::SecondFactorRequired | Self::EnrolmentRequired => {
+                body["code"] = json!(ConflictCode::TotpRequired.as_str());
+            }
+            Self::TokenInvalid => body["code"] = json!(ConflictCode::TokenInvalid.as_str()),
             Self::Validation(errors) => body["errors"] = json!(errors),
             Self::InvalidRows(rows) => body["errors"] = json!(rows),
             _ => {}

@@ -26,7 +26,8 @@ enum Command {
     },
     /// Apply database migrations and exit.
     Migrate,
-    /// Create an account (password from IMET_NEW_USER_PASSWORD or --password).
+    /// Create an account (password from IMET_NEW_USER_PASSWORD or --password;
+    /// without one, the welcome email invites the person to choose it).
     CreateUser {
         #[arg(long)]
         email: String,
@@ -39,7 +40,7 @@ enum Command {
         #[arg(long)]
         country: Option<String>,
         #[arg(long, env = "IMET_NEW_USER_PASSWORD", hide_env_values = true)]
-        password: String,
+        password: Option<String>,
     },
     /// Fill an empty database with synthetic data at SQL speed (for `scripts/bench`).
     BenchData {

@@ -12,6 +12,7 @@ mod m20261130_000007_list_indexes;
 mod m20261201_000008_travel_orders;
 mod m20261201_000009_ecl_exemptions;
 mod m20261201_000010_training_plans;
+mod m20261201_000011_accounts;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000008_travel_orders::Migration),
             Box::new(m20261201_000009_ecl_exemptions::Migration),
             Box::new(m20261201_000010_training_plans::Migration),
+            Box::new(m20261201_000011_accounts::Migration),
         ]
     }
 }

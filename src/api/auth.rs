@@ -1,4 +1,5 @@
-//! Sign in and out with bearer tokens; who am I.
+//! Sign in and out with bearer tokens, with a second factor where the
+//! account has one; who am I; a forgotten password and its one-time link.
 use axum::{Json, extract::State, http::StatusCode};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -7,11 +8,12 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use validator::Validate;
 
 use crate::{
-    api::extract::{ClientAddr, CurrentUser, ValidJson},
+    api::extract::{Client, ClientAddr, Enrolling, ValidJson},
     app::AppState,
     error::AppResult,
     services::{
-        auth,
+        accounts::links,
+        auth::{self, Factor},
         users::{self, UserView},
     },
 };
@@ -21,12 +23,19 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(login))
         .routes(routes!(logout))
         .routes(routes!(me))
+        .routes(routes!(forgot_password))
+        .routes(routes!(reset_password))
 }
 
 #[derive(Deserialize, Validate, ToSchema)]
 pub struct LoginRequest {
     pub email: String,
     pub password: String,
+    /// The code of the account's authenticator app, when it has two-factor
+    /// sign-in on.
+    pub totp: Option<String>,
+    /// Instead of `totp`: one of the account's unused recovery codes.
+    pub recovery_code: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -37,20 +46,23 @@ pub struct LoginResponse {
     pub user: UserView,
 }
 
-/// Exchange email and password for a bearer token.
+/// Exchange email and password (and the second factor's code, when the
+/// account has two-factor sign-in on) for a bearer token.
 #[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginRequest,
-    responses((status = 200, body = LoginResponse), (status = 401, description = "Wrong email or password, or the account is inactive."),
+    responses((status = 200, body = LoginResponse),
+              (status = 401, description = "Wrong email or password, or the account is inactive; or, with `code: totp_required`, the password was right and the account's `totp` or a `recovery_code` is missing, wrong or already used."),
               (status = 429)))]
 async fn login(
     State(state): State<AppState>,
-    ClientAddr(client): ClientAddr,
+    Client(from): Client,
     ValidJson(body): ValidJson<LoginRequest>,
 ) -> AppResult<Json<LoginResponse>> {
     let outcome = auth::login(
         &state.db,
         &body.email,
         &body.password,
-        &client,
+        Factor::from_fields(body.totp, body.recovery_code),
+        &from,
         state.config.token_ttl,
     )
     .await?;
@@ -64,8 +76,8 @@ async fn login(
 /// Revoke the token used for this request.
 #[utoipa::path(post, path = "/auth/logout", tag = "auth", security(("bearer" = [])),
     responses((status = 204)))]
-async fn logout(State(state): State<AppState>, user: CurrentUser) -> AppResult<StatusCode> {
-    if let Some(token_id) = user.token_id {
+async fn logout(State(state): State<AppState>, user: Enrolling) -> AppResult<StatusCode> {
+    if let Some(token_id) = user.token_id() {
         auth::revoke_token(&state.db, &user, token_id).await?;
     }
     Ok(StatusCode::NO_CONTENT)
@@ -74,6 +86,48 @@ async fn logout(State(state): State<AppState>, user: CurrentUser) -> AppResult<S
 /// The signed-in user.
 #[utoipa::path(get, path = "/me", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = UserView)))]
-async fn me(State(state): State<AppState>, user: CurrentUser) -> AppResult<Json<UserView>> {
+async fn me(State(state): State<AppState>, user: Enrolling) -> AppResult<Json<UserView>> {
     Ok(Json(users::get(&state.db, user.id).await?))
+}
+
+#[derive(Deserialize, Validate, ToSchema)]
+pub struct ForgotRequest {
+    pub email: String,
+}
+
+/// Ask for a password reset link. The answer is the same, in the same
+/// time, whether or not the account exists; an existing active account is
+/// emailed a one-time link valid for an hour (at most 3 an hour).
+#[utoipa::path(post, path = "/auth/forgot", tag = "auth", request_body = ForgotRequest,
+    responses((status = 202, description = "If an account exists for the email, a link was sent to it."),
+              (status = 429, description = "Over 20 requests from this client address within an hour.")))]
+async fn forgot_password(
+    State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    ValidJson(body): ValidJson<ForgotRequest>,
+) -> AppResult<StatusCode> {
+    links::forgot(&state, &body.email, &client).await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+#[derive(Deserialize, Validate, ToSchema)]
+pub struct ResetRequest {
+    /// The token of a reset or invitation link.
+    pub token: String,
+    /// The new password (the password rule applies).
+    pub password: String,
+}
+
+/// Choose a password with the token of a reset or invitation link. The
+/// link is used up and the account is signed out everywhere.
+#[utoipa::path(post, path = "/auth/reset", tag = "auth", request_body = ResetRequest,
+    responses((status = 200, body = UserView),
+              (status = 410, description = "The token was used, has expired, was replaced or never issued (`code: token_invalid`).")))]
+async fn reset_password(
+    State(state): State<AppState>,
+    ValidJson(body): ValidJson<ResetRequest>,
+) -> AppResult<Json<UserView>> {
+    Ok(Json(
+        links::redeem(&state, &body.token, &body.password).await?,
+    ))
 }

@@ -23,7 +23,7 @@ use crate::{
         text::{control_char_error, field_control_char_error},
     },
     error::AppError,
-    services::auth::{self, Caller},
+    services::auth::{self, Caller, SignInFrom},
 };
 
 /// The authenticated caller, from `Authorization: Bearer <token>`; its
@@ -40,6 +40,38 @@ impl std::ops::Deref for CurrentUser {
 }
 
 impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = AppError;
+
+    /// Also 403 `totp_required` while the account must still turn on
+    /// two-factor sign-in (`IMET_REQUIRE_2FA`); [`Enrolling`] lets it in.
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let Enrolling(caller) = Enrolling::from_request_parts(parts, state).await?;
+        if must_enrol(state, &caller) {
+            return Err(AppError::EnrolmentRequired);
+        }
+        Ok(Self(caller))
+    }
+}
+
+/// Whether `caller` must turn on two-factor sign-in before anything else.
+pub fn must_enrol(state: &AppState, caller: &Caller) -> bool {
+    !caller.second_factor && state.config.require_2fa.requires(caller.role)
+}
+
+/// The authenticated caller, even one who must still turn on two-factor
+/// sign-in: for who-am-I, sign-out and the enrolment itself.
+#[derive(Clone, Debug)]
+pub struct Enrolling(pub Caller);
+
+impl std::ops::Deref for Enrolling {
+    type Target = Caller;
+
+    fn deref(&self) -> &Caller {
+        &self.0
+    }
+}
+
+impl FromRequestParts<AppState> for Enrolling {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
@@ -60,6 +92,30 @@ impl FromRequestParts<AppState> for CurrentUser {
         let caller = auth::authenticate(&state.db, &state.callers, token).await?;
         parts.extensions.insert(caller.clone());
         Ok(Self(caller))
+    }
+}
+
+/// Where a sign-in comes from: the client address and its `User-Agent`.
+pub struct Client(pub SignInFrom);
+
+impl FromRequestParts<AppState> for Client {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let ClientAddr(client_addr) = ClientAddr::from_request_parts(parts, state).await?;
+        let user_agent = parts
+            .headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(200)
+            .collect();
+        Ok(Self(SignInFrom {
+            client_addr,
+            user_agent,
+        }))
     }
 }
 

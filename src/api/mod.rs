@@ -6,6 +6,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::app::AppState;
 
+pub mod account;
 pub mod audit;
 pub mod auth;
 pub mod countries;
@@ -27,6 +28,7 @@ pub mod users;
 pub fn router() -> OpenApiRouter<AppState> {
     let v1 = OpenApiRouter::new()
         .merge(auth::router())
+        .merge(account::router())
         .merge(users::router())
         .merge(countries::router())
         .merge(students::router())

@@ -33,7 +33,7 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
     info(title = "IMET enrollment manager API", description = "Countries, catalog, students, nominations and funding of an IMET-style training program."),
     modifiers(&BearerAuth),
     components(schemas(Problem)),
-    tags((name = "auth"), (name = "users"), (name = "countries"), (name = "catalog"), (name = "students"), (name = "ecl_exemptions"), (name = "nominations"), (name = "travel_orders"), (name = "plans"), (name = "funding"), (name = "reports"), (name = "audit"), (name = "mail"))
+    tags((name = "auth"), (name = "account"), (name = "users"), (name = "countries"), (name = "catalog"), (name = "students"), (name = "ecl_exemptions"), (name = "nominations"), (name = "travel_orders"), (name = "plans"), (name = "funding"), (name = "reports"), (name = "audit"), (name = "mail"))
 )]
 pub struct ApiDoc;
 
@@ -46,7 +46,8 @@ pub struct Problem {
     pub title: String,
     pub status: u16,
     pub detail: String,
-    /// On every 409: which conflict.
+    /// On every 409: which conflict; `totp_required` on a 401 or 403 that
+    /// asks for a second factor; `token_invalid` on a 410.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<ConflictCode>,
     /// On a 422: field → messages, or every bad row of a refused file.
@@ -109,9 +110,10 @@ impl Modify for BearerAuth {
 }
 
 /// Completes the document once every route is in it: adds the answers
-/// operations share, by what they take (401 with a bearer token, 403 when
-/// its requirement names roles, 404 with path parameters, 400 and 413 with
-/// a body, 422 with any input, 503 always); fills every missing
+/// operations share, by what they take (401 and 403 with a bearer token:
+/// its role may not, or its account must enrol in two-factor sign-in; 404
+/// with path parameters, 400 and 413 with a body, 422 with any input, 503
+/// always); fills every missing
 /// description; keeps every parameter non-null (a URL or a header cannot
 /// carry a null).
 pub fn complete(openapi: &mut openapi::OpenApi) {
@@ -147,11 +149,11 @@ fn complete_operation(operation: &mut Operation) {
         }
     }
     let has_body = operation.request_body.is_some();
-    let (secured, roles) = bearer_roles(operation);
+    let secured = takes_bearer(operation);
     let shared = [
         (400, has_body),
         (401, secured),
-        (403, !roles.is_empty()),
+        (403, secured),
         (404, in_path),
         (413, has_body),
         (422, has_body || in_path || in_query),
@@ -172,19 +174,10 @@ fn complete_operation(operation: &mut Operation) {
     }
 }
 
-/// Whether the operation takes a bearer token, and the roles it names.
-fn bearer_roles(operation: &Operation) -> (bool, Vec<String>) {
-    let requirements = serde_json::to_value(&operation.security).unwrap_or_default();
-    let Some(roles) = requirements.pointer("/0/bearer") else {
-        return (false, Vec::new());
-    };
-    let roles = roles
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|r| r.as_str().map(str::to_owned))
-        .collect();
-    (true, roles)
+/// Whether the operation takes a bearer token.
+fn takes_bearer(operation: &Operation) -> bool {
+    serde_json::to_value(&operation.security)
+        .is_ok_and(|requirements| requirements.pointer("/0/bearer").is_some())
 }
 
 /// A description where there is none; an error's body is a [`Problem`].
@@ -193,9 +186,10 @@ fn describe(status: u16, response: &mut Response) {
         response.description = match status {
             400 => "The body is not JSON, or not of the declared content type.",
             401 => "Missing, invalid or expired bearer token.",
-            403 => "The caller's role may not do this.",
+            403 => "The caller's role may not do this, or (`code: totp_required`) the account must turn on two-factor sign-in first.",
             404 => "No such record, or another country's.",
             409 => "Conflicts with the current state; `code` says how.",
+            410 => "The link is used, expired or replaced (`code: token_invalid`).",
             413 => "The body is over the size limit.",
             422 => "Invalid input; `errors` names each field.",
             429 => "Too many attempts; retry after `Retry-After` seconds.",

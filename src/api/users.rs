@@ -7,13 +7,17 @@ use crate::{
     app::AppState,
     db::pagination::{Page, PageQuery},
     error::AppResult,
-    services::users::{self, NewUser, UserFilter, UserPatch, UserView},
+    services::{
+        accounts::links,
+        users::{self, NewUser, UserFilter, UserPatch, UserView},
+    },
 };
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_users, create_user))
         .routes(routes!(get_user, update_user))
+        .routes(routes!(invite_user))
 }
 
 /// List users in id order.
@@ -31,7 +35,9 @@ async fn list_users(
     ))
 }
 
-/// Create an account; a liaison needs a `country_code`.
+/// Create an account; a liaison needs a `country_code`. Without a
+/// `password`, the welcome email carries a one-time link (72 hours) to
+/// choose one.
 #[utoipa::path(post, path = "/users", tag = "users", request_body = NewUser, security(("bearer" = ["admin"])),
     responses((status = 201, body = UserView),
               (status = 409)))]
@@ -67,4 +73,19 @@ async fn update_user(
     ValidJson(body): ValidJson<UserPatch>,
 ) -> AppResult<Json<UserView>> {
     Ok(Json(users::update(&state.db, &admin, id, body).await?))
+}
+
+/// Email the account a fresh invitation: a one-time link (72 hours) to
+/// choose a password. Its earlier links stop working.
+#[utoipa::path(post, path = "/users/{id}/invite", tag = "users", params(("id" = i32, Path)),
+    security(("bearer" = ["admin"])),
+    responses((status = 202, description = "The invitation is queued."),
+              (status = 409, description = "The account is deactivated (`invalid_transition`).")))]
+async fn invite_user(
+    Admin(admin): Admin,
+    State(state): State<AppState>,
+    ValidPath(id): ValidPath<i32>,
+) -> AppResult<StatusCode> {
+    links::invite(&state, &admin, id).await?;
+    Ok(StatusCode::ACCEPTED)
 }

@@ -260,6 +260,7 @@ pub async fn run(config: &Config, nominations: u64, outbox: u64) -> anyhow::Resu
                 email: email.clone(),
                 role: Role::CountryLiaison,
                 country: Some("Jordan (JO)".into()),
+                setup: None,
             };
             mail::enqueue(&txn, config, vec![email], &welcome)
                 .await

@@ -1,5 +1,6 @@
 //! Pure rules of the program, free of I/O: values that can only hold valid
 //! data, and decisions computed from them. Each rule has a table of cases.
+pub mod account_link;
 pub mod actor;
 pub mod checks;
 pub mod client_addr;
@@ -22,6 +23,7 @@ pub mod prerequisites;
 pub mod proficiency;
 pub mod program;
 pub mod role;
+pub mod second_factor;
 pub mod student;
 pub mod suspension;
 pub mod text;

@@ -12,6 +12,11 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
     pub revoked_at: Option<DateTimeUtc>,
+    /// The client address and browser or program that signed in.
+    pub client_addr: Option<String>,
+    pub user_agent: Option<String>,
+    /// When a request last came with it (to within five minutes).
+    pub last_used_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,5 +1,6 @@
 //! sea-orm entities: one module per table, plain data. Rules live in
 //! `domain/`, storage logic in `services/`.
+pub mod account_link;
 pub mod allocation;
 pub mod allocation_transfer;
 pub mod api_token;
@@ -17,6 +18,8 @@ pub mod offering;
 pub mod outbox;
 pub mod plan_line;
 pub mod prior_training;
+pub mod recovery_code;
+pub mod reset_request;
 pub mod student;
 pub mod suspension;
 pub mod training_plan;

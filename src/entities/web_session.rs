@@ -15,6 +15,14 @@ pub struct Model {
     pub flash: Option<String>,
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
+    /// The client address and browser that signed in.
+    pub client_addr: Option<String>,
+    pub user_agent: Option<String>,
+    /// When a page was last served to it (to within five minutes).
+    pub last_used_at: Option<DateTimeUtc>,
+    /// The password was right; the second factor's code is still to come.
+    /// Such a session signs nobody in.
+    pub awaiting_code: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

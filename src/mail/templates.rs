@@ -100,6 +100,17 @@ pub struct Welcome {
     pub role: Role,
     /// The liaison's country, as "Pakistan (PK)".
     pub country: Option<String>,
+    /// The one-time link to choose a password (an invitation), with its
+    /// expiry as shown; `None` when an admin set the password.
+    pub setup: Option<OneTimeLink>,
+}
+
+/// A one-time link in an email, and when it stops working.
+#[derive(Clone, Debug)]
+pub struct OneTimeLink {
+    pub url: String,
+    /// E.g. "3 Dec 2026 at 06:10 UTC".
+    pub expires: String,
 }
 
 email!(
@@ -108,6 +119,21 @@ email!(
     subject = "email/welcome/subject.txt",
     text = "email/welcome/body.txt",
     html = "email/welcome/body.html"
+);
+
+/// A forgotten password: the one-time link to choose a new one.
+#[derive(Debug)]
+pub struct PasswordReset {
+    pub name: String,
+    pub link: OneTimeLink,
+}
+
+email!(
+    PasswordReset,
+    "password_reset",
+    subject = "email/password_reset/subject.txt",
+    text = "email/password_reset/body.txt",
+    html = "email/password_reset/body.html"
 );
 
 /// What every nomination email names: the student, the course and the class dates.
@@ -344,6 +370,7 @@ mod tests {
             email: "sara@pk.example".into(),
             role: Role::CountryLiaison,
             country: Some("Pakistan (PK)".into()),
+            setup: None,
         };
         let r = welcome.render("https://imet.example.org/").unwrap();
         assert!(!r.subject.contains('\n'), "{}", r.subject);

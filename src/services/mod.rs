@@ -14,6 +14,7 @@ use crate::{
     mail::Mailer,
 };
 
+pub mod accounts;
 pub mod allocations;
 pub mod auth;
 pub mod catalog_csv;

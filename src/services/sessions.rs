@@ -18,16 +18,22 @@ use crate::{
     domain::actor::Actor,
     entities::{user, web_session},
     error::AppResult,
-    services::auth,
-    services::auth::Caller,
+    services::auth::{self, Caller, SignIn, SignInFrom},
 };
+
+/// How long the sign-in page waits for the second factor's code after a
+/// right password.
+pub const CODE_WAIT: Duration = Duration::minutes(10);
 
 /// A live session, as resolved from its cookie.
 #[derive(Clone, Debug)]
 pub struct Session {
     pub id: i32,
-    /// The signed-in user; `None` for a visitor.
+    /// The signed-in user; `None` while a code is awaited.
     pub user: Option<Caller>,
+    /// The account whose password was right and whose second factor's code
+    /// the sign-in page now asks for.
+    pub awaiting_code: Option<i32>,
     pub csrf_token: String,
     pub flash: Option<String>,
 }
@@ -51,7 +57,52 @@ pub async fn start<C: ConnectionTrait>(
     db: &C,
     user: Caller,
     ttl: Duration,
+    from: &SignInFrom,
 ) -> AppResult<NewSession> {
+    let (cookie_id, row) = insert(db, user.id, false, ttl, from).await?;
+    let user = Caller {
+        signed_in: Some(SignIn::Session(row.id)),
+        ..user
+    };
+    Ok(NewSession {
+        cookie_id,
+        session: Session {
+            id: row.id,
+            user: Some(user),
+            awaiting_code: None,
+            csrf_token: row.csrf_token,
+            flash: None,
+        },
+    })
+}
+
+/// Starts the session of a sign-in whose password was right and whose
+/// second factor's code is awaited; it signs nobody in.
+pub async fn start_awaiting_code<C: ConnectionTrait>(
+    db: &C,
+    user_id: i32,
+    from: &SignInFrom,
+) -> AppResult<NewSession> {
+    let (cookie_id, row) = insert(db, user_id, true, CODE_WAIT, from).await?;
+    Ok(NewSession {
+        cookie_id,
+        session: Session {
+            id: row.id,
+            user: None,
+            awaiting_code: Some(user_id),
+            csrf_token: row.csrf_token,
+            flash: None,
+        },
+    })
+}
+
+async fn insert<C: ConnectionTrait>(
+    db: &C,
+    user_id: i32,
+    awaiting_code: bool,
+    ttl: Duration,
+    from: &SignInFrom,
+) -> AppResult<(String, web_session::Model)> {
     let now = Utc::now();
     // Expired sessions are of no use to anyone.
     web_session::Entity::delete_many()
@@ -59,32 +110,28 @@ pub async fn start<C: ConnectionTrait>(
         .exec(db)
         .await?;
     let cookie_id = random_hex();
-    let csrf_token = random_hex();
     let row = web_session::ActiveModel {
         id_hash: Set(id_hash(&cookie_id)),
-        user_id: Set(Some(user.id)),
-        csrf_token: Set(csrf_token.clone()),
+        user_id: Set(Some(user_id)),
+        csrf_token: Set(random_hex()),
         flash: Set(None),
         created_at: Set(now),
         expires_at: Set(now + ttl),
+        client_addr: Set(Some(from.client_addr.clone())),
+        user_agent: Set(Some(from.user_agent.clone())),
+        last_used_at: Set(Some(now)),
+        awaiting_code: Set(awaiting_code),
         ..Default::default()
     }
     .insert(db)
     .await?;
-    Ok(NewSession {
-        cookie_id,
-        session: Session {
-            id: row.id,
-            user: Some(user),
-            csrf_token,
-            flash: None,
-        },
-    })
+    Ok((cookie_id, row))
 }
 
 /// The live session behind a cookie id. An unknown or expired id, or a
-/// session whose user has been deactivated, resolves to `None`.
-pub async fn resolve<C: ConnectionTrait>(db: &C, cookie_id: &str) -> AppResult<Option<Session>> {
+/// session whose user has been deactivated, resolves to `None`. Its "last
+/// used" is written once per [`auth::LAST_USED_GRAIN`].
+pub async fn resolve(db: &DatabaseConnection, cookie_id: &str) -> AppResult<Option<Session>> {
     let Some((row, account)) = web_session::Entity::find()
         .find_also_related(user::Entity)
         .filter(web_session::Column::IdHash.eq(id_hash(cookie_id)))
@@ -94,14 +141,29 @@ pub async fn resolve<C: ConnectionTrait>(db: &C, cookie_id: &str) -> AppResult<O
     else {
         return Ok(None);
     };
-    let user = match (row.user_id, account) {
-        (None, _) => None,
-        (Some(_), Some(account)) if account.active => Some(auth::current_user(account, None)?),
-        (Some(_), _) => return Ok(None),
+    let Some(account) = account.filter(|a| a.active) else {
+        return Ok(None);
+    };
+    let now = Utc::now();
+    if auth::stale(row.last_used_at, now) {
+        let txn = db::write_txn(db).await?;
+        web_session::Entity::update_many()
+            .col_expr(web_session::Column::LastUsedAt, Expr::value(now))
+            .filter(web_session::Column::Id.eq(row.id))
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
+    }
+    let (user, awaiting_code) = if row.awaiting_code {
+        (None, Some(account.id))
+    } else {
+        let signed_in = Some(SignIn::Session(row.id));
+        (Some(auth::current_user(account, signed_in)?), None)
     };
     Ok(Some(Session {
         id: row.id,
         user,
+        awaiting_code,
         csrf_token: row.csrf_token,
         flash: row.flash,
     }))
@@ -154,11 +216,13 @@ pub async fn sign_out(db: &DatabaseConnection, actor: &Actor, session_id: i32) -
     Ok(())
 }
 
-/// Ends every session of a user.
-pub async fn end_all<C: ConnectionTrait>(db: &C, user_id: i32) -> AppResult<()> {
-    web_session::Entity::delete_many()
-        .filter(web_session::Column::UserId.eq(user_id))
-        .exec(db)
+/// Ends the session that awaited a sign-in code, now that a signed-in one
+/// replaces it.
+pub async fn discard(db: &DatabaseConnection, session_id: i32) -> AppResult<()> {
+    let txn = db::write_txn(db).await?;
+    web_session::Entity::delete_by_id(session_id)
+        .exec(&txn)
         .await?;
+    txn.commit().await?;
     Ok(())
 }

@@ -13,17 +13,17 @@ use crate::{
     db,
     db::audit::{self, Change, snapshot},
     db::pagination::{Cursor, Page},
+    domain::account_link::LinkPurpose,
     domain::actor::Actor,
     domain::{
         country_code::CountryCode,
-        password::check_password,
         role::{Role, check_role_country},
     },
     entities::{country, user},
     error::{AppError, AppResult, ConflictCode},
     mail::{self, templates::Welcome},
     services::Context,
-    services::auth,
+    services::{accounts, auth},
 };
 
 /// A user as the API shows it (never the password hash).
@@ -62,8 +62,10 @@ pub struct NewUser {
     pub name: String,
     pub role: Role,
     pub country_code: Option<String>,
-    #[validate(custom(function = "password_rule"))]
-    pub password: String,
+    /// The first password (the password rule applies). Without one, the
+    /// welcome email carries a one-time link to choose it (an invitation).
+    #[validate(length(min = 12, max = 128, message = "must be 12 to 128 characters"))]
+    pub password: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, Validate, ToSchema)]
@@ -74,14 +76,10 @@ pub struct UserPatch {
     /// The country of a liaison; ignored (cleared) when the role becomes staff.
     pub country_code: Option<String>,
     pub active: Option<bool>,
-    /// A new password (admin reset); signs the user out everywhere.
-    #[validate(custom(function = "password_rule"))]
+    /// A new password (admin reset; the password rule applies); signs the
+    /// user out everywhere.
+    #[validate(length(min = 12, max = 128, message = "must be 12 to 128 characters"))]
     pub password: Option<String>,
-}
-
-fn password_rule(password: &str) -> Result<(), validator::ValidationError> {
-    check_password(password)
-        .map_err(|e| validator::ValidationError::new("password").with_message(e.into()))
 }
 
 /// Checks that a liaison's country exists; returns it.
@@ -108,12 +106,21 @@ async fn resolve_country<C: ConnectionTrait>(
     Ok(country)
 }
 
-/// Creates an account and queues its welcome email. `actor` is `None` for the
-/// bootstrap admin and the CLI. `new` must have been validated (`Validate`),
-/// as the JSON extractor does.
+/// Creates an account and queues its welcome email, with a one-time link to
+/// choose a password when none is given. `actor` is `None` for the
+/// bootstrap admin and the CLI. `new` must have been validated
+/// (`Validate`), as the JSON extractor does.
 pub async fn create(state: &Context, actor: Option<&Actor>, new: NewUser) -> AppResult<UserView> {
     let email = new.email.trim().to_lowercase();
-    let password_hash = auth::hash_password(new.password).await?;
+    let password_hash = match new.password {
+        Some(password) => {
+            accounts::password_rule("password", &password, &email)?;
+            auth::hash_password(password).await?
+        }
+        // No password verifies against an empty hash.
+        None => String::new(),
+    };
+    let invited = password_hash.is_empty();
     let txn = state.begin().await?;
     let country = resolve_country(&txn, new.role, new.country_code.as_deref()).await?;
     if user::Entity::find()
@@ -147,11 +154,26 @@ pub async fn create(state: &Context, actor: Option<&Actor>, new: NewUser) -> App
         Change::new(actor.map(|a| a.id), "user.create", "user", view.id).after(snapshot(&view)),
     )
     .await?;
+    let setup = if invited {
+        let link = accounts::links::issue(
+            &txn,
+            &state.config,
+            actor.map(|a| a.id),
+            view.id,
+            LinkPurpose::Invitation,
+            now,
+        )
+        .await?;
+        Some(link)
+    } else {
+        None
+    };
     let welcome = Welcome {
         name: view.name.clone(),
         email: view.email.clone(),
         role: new.role,
         country: country.map(|c| format!("{} ({})", c.name, c.code)),
+        setup,
     };
     mail::enqueue(&txn, &state.config, vec![view.email.clone()], &welcome).await?;
     state.commit(txn).await?;
@@ -180,7 +202,11 @@ pub async fn update(
         }
     }
     let new_hash = match patch.password.clone() {
-        Some(pw) => Some(auth::hash_password(pw).await?),
+        Some(pw) => {
+            let account = get(db, id).await?;
+            accounts::password_rule("password", &pw, &account.email)?;
+            Some(auth::hash_password(pw).await?)
+        }
         None => None,
     };
     let txn = db::write_txn(db).await?;
@@ -218,7 +244,7 @@ pub async fn update(
     model.updated_at = Set(Utc::now());
     let updated = model.update(&txn).await?;
     if deactivated || new_hash.is_some() {
-        auth::revoke_all_sign_ins(&txn, id).await?;
+        auth::revoke_all_sign_ins(&txn, id, None).await?;
     }
     let view = UserView::from(updated);
     audit::record(
@@ -299,7 +325,7 @@ pub async fn bootstrap_admin(state: &Context, email: &str, password: &str) -> Ap
         name: "Administrator".into(),
         role: Role::Admin,
         country_code: None,
-        password: password.to_owned(),
+        password: Some(password.to_owned()),
     };
     admin.validate()?;
     create(state, None, admin).await?;

@@ -122,7 +122,17 @@ pub fn page(err: AppError) -> Response {
 fn page_body(err: AppError) -> Response {
     let status = err.status();
     match err {
-        AppError::Unauthorized => sign_in_redirect("/"),
+        AppError::Unauthorized | AppError::SecondFactorRequired => sign_in_redirect("/"),
+        AppError::EnrolmentRequired => Redirect::to("/account/2fa").into_response(),
+        AppError::TokenInvalid => ErrorPage::response(
+            status,
+            "This link no longer works",
+            "It was already used, has expired, or a newer link replaced it. Ask for a new \
+                 one on the forgotten password page, or ask an administrator to send a new \
+                 invitation."
+                .into(),
+            Vec::new(),
+        ),
         AppError::Forbidden => ErrorPage::response(
             status,
             "You do not have permission to see this page",

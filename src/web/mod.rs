@@ -91,6 +91,8 @@ fn pages() -> Pages {
         .get("/", dashboard::show)
         .get("/login", auth::login_form)
         .post("/login", auth::login)
+        .get("/login/code", auth::code_form)
+        .post("/login/code", auth::code)
         .post("/logout", auth::logout)
         .get("/users", users::list)
         .post("/users", users::create)

@@ -10,9 +10,10 @@ use axum::{
 use axum_extra::extract::cookie::{Cookie, SameSite};
 
 use crate::{
-    api::extract::gated,
+    api::extract::{gated, must_enrol},
     app::AppState,
     domain::role::Role,
+    error::AppError,
     services::{
         auth::Caller,
         sessions::{self, NewSession, Session},
@@ -54,11 +55,12 @@ pub fn session_cookie(state: &AppState, new: &NewSession) -> HeaderValue {
     HeaderValue::from_str(&cookie.to_string()).expect("hex cookie value is a valid header")
 }
 
-/// The `Set-Cookie` value of the sign-in form's token: sent back only to
-/// `/login`, never to another site's request, and gone with the browser.
+/// The `Set-Cookie` value of the visitor forms' token (sign-in, forgotten
+/// password, the pages of one-time links): never sent with another site's
+/// request, and gone with the browser.
 pub fn login_cookie(state: &AppState, token: &str) -> HeaderValue {
     let cookie = Cookie::build((LOGIN_COOKIE, token.to_owned()))
-        .path("/login")
+        .path("/")
         .http_only(true)
         .same_site(SameSite::Strict)
         .secure(state.config.base_url.starts_with("https://"))
@@ -84,10 +86,22 @@ pub fn with_session_cookie(
     response
 }
 
-/// The cookie of the sign-in form's CSRF token: a visitor has no session
+/// The cookie of the visitor forms' CSRF token: a visitor has no session
 /// (none is stored for anonymous requests), so the form's token is checked
 /// against this cookie instead (a double-submit token).
 pub const LOGIN_COOKIE: &str = "imet_login";
+
+/// The forms a visitor without a session may post.
+const VISITOR_FORMS: [&str; 4] = [
+    "/login",
+    "/account/forgot",
+    "/account/reset",
+    "/account/setup",
+];
+
+/// The page that asks for the second factor's code after a right password:
+/// the only one a session awaiting that code opens.
+pub const CODE_PAGE: &str = "/login/code";
 
 /// The CSRF token the form of a POST must carry, set by [`load`]. The form
 /// extractors check it when they read the body, which happens after the
@@ -118,13 +132,16 @@ impl<S: Send + Sync> FromRequestParts<S> for ExpectedCsrf {
 }
 
 /// Resolves the session cookie for every page and puts the [`Session`] in
-/// the request. A POST gets the token its form must carry: the session's
-/// when signed in, the sign-in cookie's on `/login`; any other POST is
+/// the request (a session awaiting a sign-in code only on [`CODE_PAGE`]).
+/// A POST gets the token its form must carry: the session's when there is
+/// one, the visitor cookie's on [`VISITOR_FORMS`]; any other POST is
 /// refused with the 403 page at once, its body unread.
 pub async fn load(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
     let session = match cookie_value(request.headers(), COOKIE_NAME) {
         Some(id) => match sessions::resolve(&state.db, &id).await {
-            Ok(session) => session.filter(|s| s.user.is_some()),
+            Ok(session) => session
+                .filter(|s| s.user.is_some() || (s.awaiting_code.is_some() && path == CODE_PAGE)),
             Err(err) => return PageError::from(err).into_response(),
         },
         None => None,
@@ -132,7 +149,7 @@ pub async fn load(State(state): State<AppState>, mut request: Request, next: Nex
     if request.method() == Method::POST {
         let expected = match &session {
             Some(session) => Some(session.csrf_token.clone()),
-            None if request.uri().path() == "/login" => {
+            None if VISITOR_FORMS.contains(&path.as_str()) => {
                 cookie_value(request.headers(), LOGIN_COOKIE)
             }
             None => None,
@@ -183,14 +200,32 @@ pub struct SignedIn {
 impl FromRequestParts<AppState> for SignedIn {
     type Rejection = PageError;
 
+    /// Sends an account that must still turn on two-factor sign-in
+    /// (`IMET_REQUIRE_2FA`) to its set-up; [`Enrolling`] lets it in.
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        let Enrolling(signed_in) = Enrolling::from_request_parts(parts, state).await?;
+        if must_enrol(state, &signed_in.user) {
+            return Err(AppError::EnrolmentRequired.into());
+        }
+        Ok(signed_in)
+    }
+}
+
+/// A signed-in user, even one who must still turn on two-factor sign-in:
+/// for the set-up pages and signing out.
+pub struct Enrolling(pub SignedIn);
+
+impl FromRequestParts<AppState> for Enrolling {
+    type Rejection = PageError;
+
     async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, PageError> {
         let session = parts.extensions.get::<Session>().cloned();
         match session.and_then(|s| s.user.clone().map(|u| (u, s))) {
-            Some((user, session)) => Ok(Self {
+            Some((user, session)) => Ok(Self(SignedIn {
                 user,
                 session,
                 path: parts.uri.path().to_owned(),
-            }),
+            })),
             None => {
                 // Only a page can be returned to; a form post starts over at home.
                 let next = if parts.method == Method::GET {

@@ -154,7 +154,7 @@ pub async fn create(
         name: form.name.clone(),
         role: role.unwrap_or(Role::ProgramOfficer),
         country_code: Some(form.country_code.clone()).filter(|c| !c.is_empty()),
-        password: form.password.clone(),
+        password: Some(form.password.clone()).filter(|p| !p.is_empty()),
     };
     validate_into(&new, &mut errors);
     if !errors.is_empty() {

@@ -187,8 +187,43 @@ impl Browser {
             .expect("select an option");
     }
 
+    /// Clicks the element; when it is a link to another page or a submit
+    /// button, waits until the next page has loaded, so that what the test
+    /// looks for next is never found on the page it left.
     pub async fn click(&self, css: &str) {
-        self.find(css).await.click().await.expect("click");
+        let element = self.find(css).await;
+        let leaves = leaves_page(&element).await;
+        if leaves {
+            self.client
+                .execute("window.imetLeaving = true;", vec![])
+                .await
+                .expect("mark the page");
+        }
+        element.click().await.expect("click");
+        if leaves {
+            self.wait_for_next_page(css).await;
+        }
+    }
+
+    async fn wait_for_next_page(&self, clicked: &str) {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let arrived = self
+                .client
+                .execute(
+                    "return window.imetLeaving !== true && document.readyState === 'complete';",
+                    vec![],
+                )
+                .await;
+            if matches!(arrived, Ok(Value::Bool(true))) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "clicking `{clicked}` loaded no new page"
+            );
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
     }
 
     /// Signs in through the sign-in page and waits for `heading`.
@@ -225,6 +260,29 @@ impl Browser {
             .await
             .expect("run the accessibility check");
         serde_json::from_value(found).expect("a list of problems")
+    }
+}
+
+/// Whether clicking `element` loads another page: a link elsewhere than
+/// this page, or a button or input that submits its form.
+async fn leaves_page(element: &Element) -> bool {
+    let tag = element.tag_name().await.unwrap_or_default().to_lowercase();
+    let kind = element
+        .attr("type")
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    match tag.as_str() {
+        "a" => element
+            .attr("href")
+            .await
+            .ok()
+            .flatten()
+            .is_some_and(|href| !href.starts_with('#')),
+        "button" => kind.is_empty() || kind == "submit",
+        "input" => kind == "submit",
+        _ => false,
     }
 }
 

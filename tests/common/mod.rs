@@ -85,6 +85,7 @@ pub async fn test_config(dir: &TempDir) -> Config {
         token_ttl: chrono::Duration::hours(12),
         validity: Default::default(),
         trusted_proxies: Vec::new(),
+        require_2fa: imet::domain::second_factor::Policy::Optional,
     }
 }
 
