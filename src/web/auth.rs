@@ -75,6 +75,7 @@ pub async fn login_form(
     let flash = query.signed_out.as_deref().map(|why| {
         match why {
             "password" => "Your password is set. Sign in with it.",
+            "everywhere" => "You have signed out everywhere.",
             _ => "You have signed out.",
         }
         .to_owned()

@@ -20,6 +20,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::{app::AppState, services::catalog_csv::MAX_IMPORT_BYTES};
 
+pub mod account;
 pub mod assets;
 pub mod auth;
 pub mod catalog_csv;
@@ -94,12 +95,27 @@ fn pages() -> Pages {
         .get("/login/code", auth::code_form)
         .post("/login/code", auth::code)
         .post("/logout", auth::logout)
+        .get("/account", account::show)
+        .post("/account/password", account::change_password)
+        .post("/account/sessions/{id}/end", account::end_sign_in)
+        .post("/account/sessions/end-all", account::end_all)
+        .get("/account/2fa", account::two_factor::show)
+        .post("/account/2fa/start", account::two_factor::start)
+        .post("/account/2fa/confirm", account::two_factor::confirm)
+        .post("/account/2fa/off", account::two_factor::turn_off)
+        .get("/account/forgot", account::links::forgot_form)
+        .post("/account/forgot", account::links::forgot)
+        .get("/account/setup", account::links::link_form)
+        .post("/account/setup", account::links::set_password)
+        .get("/account/reset", account::links::link_form)
+        .post("/account/reset", account::links::set_password)
         .get("/users", users::list)
         .post("/users", users::create)
         .get("/users/new", users::new_form)
         .post("/users/{id}/active", users::set_active)
         .get("/users/{id}/password", users::password_form)
         .post("/users/{id}/password", users::reset_password)
+        .post("/users/{id}/invite", users::invite)
         .get("/countries", countries::list)
         .post("/countries", countries::create)
         .get("/countries/new", countries::new_form)

@@ -11,15 +11,16 @@ use crate::web::error::render_form;
 use crate::{
     app::AppState,
     db::pagination::{Cursor, MAX_LIMIT},
-    domain::role::Role,
+    domain::{password::PASSWORD_HINT, role::Role},
     error::FieldErrors,
     services::{
+        accounts::links,
         countries,
         users::{self, NewUser, UserFilter, UserPatch, UserView},
     },
     web::{
         error::{PageResult, render},
-        forms::{FormErrors, WebForm, validate_into},
+        forms::{FormErrors, NoFields, WebForm, validate_into},
         layout::Layout,
         session::{AdminSignedIn, SignedIn},
     },
@@ -102,6 +103,7 @@ struct NewUserPage {
     roles: Vec<(&'static str, &'static str)>,
     /// Code and name of every country, for a liaison.
     countries: Vec<(String, String)>,
+    password_hint: String,
 }
 
 async fn new_user_page(
@@ -126,6 +128,7 @@ async fn new_user_page(
         form,
         roles: Role::ALL.iter().map(|r| (r.as_str(), r.label())).collect(),
         countries,
+        password_hint: format!("Leave it empty to send an invitation instead. {PASSWORD_HINT}"),
     };
     render_form(&page, has_errors)
 }
@@ -164,7 +167,17 @@ pub async fn create(
     match users::create(&state, Some(&admin.user), new).await {
         Ok(created) => {
             admin
-                .flash(&state, &format!("Account created for {}.", created.email))
+                .flash(
+                    &state,
+                    &if form.password.is_empty() {
+                        format!(
+                            "Account created for {}. An invitation to choose a password is on its way.",
+                            created.email
+                        )
+                    } else {
+                        format!("Account created for {}.", created.email)
+                    },
+                )
                 .await?;
             Ok(Redirect::to("/users").into_response())
         }
@@ -215,6 +228,7 @@ struct PasswordPage {
     layout: Layout,
     errors: FormErrors,
     user: UserView,
+    password_hint: &'static str,
 }
 
 async fn password_page(
@@ -232,6 +246,7 @@ async fn password_page(
             .with_errors(!errors.is_empty()),
         errors,
         user,
+        password_hint: PASSWORD_HINT,
     };
     render_form(&page, has_errors)
 }
@@ -274,4 +289,22 @@ pub async fn reset_password(
             password_page(&state, &admin, id, errors).await
         }
     }
+}
+
+/// `POST /users/{id}/invite`: emails a fresh invitation link; older links die.
+pub async fn invite(
+    State(state): State<AppState>,
+    AdminSignedIn(admin): AdminSignedIn,
+    Path(id): Path<i32>,
+    WebForm(_): WebForm<NoFields>,
+) -> PageResult {
+    links::invite(&state, &admin.user, id).await?;
+    let user = users::get(&state.db, id).await?;
+    admin
+        .flash(
+            &state,
+            &format!("A new invitation is on its way to {}.", user.email),
+        )
+        .await?;
+    Ok(Redirect::to("/users").into_response())
 }

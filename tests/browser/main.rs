@@ -11,6 +11,7 @@ mod markup;
 mod smtp;
 mod web_client;
 
+mod accounts;
 mod catalog;
 mod countries;
 mod docs;
