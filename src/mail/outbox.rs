@@ -20,7 +20,10 @@ use crate::{
     domain::actor::Actor,
     entities::outbox,
     error::{AppError, AppResult, ConflictCode},
-    mail::{Mailer, templates::Email},
+    mail::{
+        Mailer,
+        templates::{CLEARED_BODY, Email, WITH_ONE_TIME_LINKS},
+    },
 };
 
 /// A queued email as admins see it (without its bodies).
@@ -348,6 +351,7 @@ pub(crate) async fn record(
     let mut recorded = 0;
     let mut attempted = outcomes.len() as u64;
     let mut sent = Vec::new();
+    let mut to_clear = Vec::new();
     for (message, outcome) in outcomes {
         let attempts = message.attempts + 1;
         let update = outbox::Entity::update_many()
@@ -359,6 +363,9 @@ pub(crate) async fn record(
         let update = match outcome {
             Outcome::Sent => {
                 sent.push(message.id);
+                if WITH_ONE_TIME_LINKS.contains(&message.event.as_str()) {
+                    to_clear.push(message.id);
+                }
                 continue;
             }
             Outcome::Retry(at, error) => update
@@ -402,6 +409,15 @@ pub(crate) async fn record(
             .exec(&txn)
             .await?
             .rows_affected;
+    }
+    if !to_clear.is_empty() {
+        outbox::Entity::update_many()
+            .col_expr(outbox::Column::TextBody, Expr::value(CLEARED_BODY))
+            .col_expr(outbox::Column::HtmlBody, Expr::value(CLEARED_BODY))
+            .filter(outbox::Column::Id.is_in(to_clear))
+            .filter(outbox::Column::Status.eq(OutboxStatus::Sent.as_str()))
+            .exec(&txn)
+            .await?;
     }
     txn.commit().await?;
     attempted -= recorded;

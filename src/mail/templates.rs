@@ -136,6 +136,14 @@ email!(
     html = "email/password_reset/body.html"
 );
 
+/// The events whose emails may carry a one-time link: once such an email
+/// is sent, its bodies are cleared, so that no usable link stays at rest in
+/// the outbox.
+pub const WITH_ONE_TIME_LINKS: [&str; 2] = [Welcome::EVENT, PasswordReset::EVENT];
+
+/// What a cleared body says instead.
+pub const CLEARED_BODY: &str = "(Cleared once sent: it held a one-time link.)";
+
 /// What every nomination email names: the student, the course and the class dates.
 #[derive(Clone, Debug)]
 pub struct NominationFacts {

@@ -362,6 +362,7 @@ async fn a_rolled_back_transaction_queues_nothing() {
         email: email.into(),
         role: Role::ProgramOfficer,
         country: None,
+        setup: None,
     };
 
     let txn = db::write_txn(&app.state.db).await.unwrap();
@@ -427,6 +428,7 @@ async fn a_keyed_email_is_queued_once() {
         email: "once@test.example".into(),
         role: Role::ProgramOfficer,
         country: None,
+        setup: None,
     };
     let mut queued = Vec::new();
     for _ in 0..2 {
@@ -451,4 +453,51 @@ async fn a_keyed_email_is_queued_once() {
         .filter(|m| m["recipients"] == json!(["once@test.example"]))
         .count();
     assert_eq!(to_once, 1);
+}
+
+#[tokio::test]
+async fn an_invitation_link_is_cleared_from_the_outbox_once_sent() {
+    let smtp = SmtpServer::start().await;
+    let app = spawn_app_with(|c| c.smtp_url = Some(smtp.url())).await;
+    let admin = app.admin().await;
+    let answer = app
+        .post(
+            &admin,
+            "/api/v1/users",
+            json!({"email": "invited@test.example", "name": "Invited", "role": "program_officer"}),
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+    let received = smtp.wait_for("invited@test.example").await;
+    let text = &received.email.text;
+    let start = text.find("/account/setup?token=").expect("the link") + 21;
+    let token: String = text[start..]
+        .chars()
+        .take_while(char::is_ascii_hexdigit)
+        .collect();
+    assert_eq!(token.len(), 64, "{text}");
+
+    let id = outbox_message(&app, &admin, "invited@test.example", |m| {
+        m["status"] == "sent"
+    })
+    .await["id"]
+        .as_i64()
+        .expect("id");
+    let row = outbox_row::Entity::find_by_id(id as i32)
+        .one(&app.state.db)
+        .await
+        .expect("read the outbox")
+        .expect("the message");
+    assert_eq!(row.text_body, mail::templates::CLEARED_BODY);
+    assert_eq!(row.html_body, mail::templates::CLEARED_BODY);
+    // The link still works: only its copy at rest is gone.
+    let reset = app
+        .call(
+            reqwest::Method::POST,
+            "/api/v1/auth/reset",
+            None,
+            Some(json!({"token": token, "password": "a long enough secret"})),
+        )
+        .await;
+    assert_eq!(reset.status, StatusCode::OK, "{}", reset.body);
 }
