@@ -165,7 +165,10 @@ impl<'a> Crawl<'a> {
         let path = url.split('?').next().unwrap_or_default();
         for form in markup::forms(&page.body) {
             let key = format!("{} {}", form.method, shape(&form.action));
-            if form.action != "/logout" && self.form_shapes.insert(key) {
+            // Never the buttons that end the crawler's own sign-in.
+            let signs_out =
+                form.action == "/logout" || form.action.starts_with("/account/sessions/");
+            if !signs_out && self.form_shapes.insert(key) {
                 self.forms.push((path.to_owned(), form));
             }
         }
