@@ -82,53 +82,28 @@ pub async fn list<C: ConnectionTrait>(db: &C, caller: &Caller) -> AppResult<Vec<
         .filter(api_token::Column::ExpiresAt.gt(now))
         .all(db)
         .await?;
-    let view = |signed_in: SignIn,
-                kind,
-                row: (
-        DateTime<Utc>,
-        Option<DateTime<Utc>>,
-        DateTime<Utc>,
-        Option<String>,
-        Option<String>,
-    )| {
-        SignInView {
-            id: signed_in.label(),
-            kind,
-            created_at: row.0,
-            last_used_at: row.1,
-            expires_at: row.2,
-            client_addr: row.3,
-            user_agent: row.4,
-            current: caller.signed_in == Some(signed_in),
-        }
-    };
+    let current = |which: SignIn| caller.signed_in == Some(which);
     let mut all: Vec<SignInView> = sessions
         .into_iter()
-        .map(|s| {
-            view(
-                SignIn::Session(s.id),
-                SignInKind::Web,
-                (
-                    s.created_at,
-                    s.last_used_at,
-                    s.expires_at,
-                    s.client_addr,
-                    s.user_agent,
-                ),
-            )
+        .map(|s| SignInView {
+            id: SignIn::Session(s.id).label(),
+            kind: SignInKind::Web,
+            created_at: s.created_at,
+            last_used_at: s.last_used_at,
+            expires_at: s.expires_at,
+            client_addr: s.client_addr,
+            user_agent: s.user_agent,
+            current: current(SignIn::Session(s.id)),
         })
-        .chain(tokens.into_iter().map(|t| {
-            view(
-                SignIn::Token(t.id),
-                SignInKind::Api,
-                (
-                    t.created_at,
-                    t.last_used_at,
-                    t.expires_at,
-                    t.client_addr,
-                    t.user_agent,
-                ),
-            )
+        .chain(tokens.into_iter().map(|t| SignInView {
+            id: SignIn::Token(t.id).label(),
+            kind: SignInKind::Api,
+            created_at: t.created_at,
+            last_used_at: t.last_used_at,
+            expires_at: t.expires_at,
+            client_addr: t.client_addr,
+            user_agent: t.user_agent,
+            current: current(SignIn::Token(t.id)),
         }))
         .collect();
     all.sort_by(|a, b| {
