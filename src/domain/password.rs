@@ -15,8 +15,9 @@ const COMMON_PASSWORDS: &str = include_str!("common-passwords.txt");
 pub const PASSWORD_HINT: &str = "12 to 128 characters, not a common password, \
     and not containing the part of your email address before the @.";
 
-/// Checks a new password for the account of `email` against the rule.
-pub fn check_password(password: &str, email: &str) -> Result<(), String> {
+/// The part of the rule that needs nothing but the password: its length,
+/// and not blank.
+pub fn check_length(password: &str) -> Result<(), String> {
     let len = password.chars().count();
     if len < MIN_PASSWORD_LEN {
         return Err(format!("must be at least {MIN_PASSWORD_LEN} characters"));
@@ -27,6 +28,12 @@ pub fn check_password(password: &str, email: &str) -> Result<(), String> {
     if password.trim().is_empty() {
         return Err("must not be blank".into());
     }
+    Ok(())
+}
+
+/// Checks a new password for the account of `email` against the rule.
+pub fn check_password(password: &str, email: &str) -> Result<(), String> {
+    check_length(password)?;
     let lowered = password.to_lowercase();
     let local_part = email
         .split('@')

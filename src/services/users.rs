@@ -13,8 +13,8 @@ use crate::{
     db,
     db::audit::{self, Change, snapshot},
     db::pagination::{Cursor, Page},
-    domain::account_link::LinkPurpose,
     domain::actor::Actor,
+    domain::{account_link::LinkPurpose, password::check_length},
     domain::{
         country_code::CountryCode,
         role::{Role, check_role_country},
@@ -64,7 +64,7 @@ pub struct NewUser {
     pub country_code: Option<String>,
     /// The first password (the password rule applies). Without one, the
     /// welcome email carries a one-time link to choose it (an invitation).
-    #[validate(length(min = 12, max = 128, message = "must be 12 to 128 characters"))]
+    #[validate(custom(function = "password_length"))]
     pub password: Option<String>,
 }
 
@@ -78,8 +78,15 @@ pub struct UserPatch {
     pub active: Option<bool>,
     /// A new password (admin reset; the password rule applies); signs the
     /// user out everywhere.
-    #[validate(length(min = 12, max = 128, message = "must be 12 to 128 characters"))]
+    #[validate(custom(function = "password_length"))]
     pub password: Option<String>,
+}
+
+/// The length part of the password rule, checked with the other fields;
+/// the rest needs the account's email ([`accounts::password_rule`]).
+fn password_length(password: &str) -> Result<(), validator::ValidationError> {
+    check_length(password)
+        .map_err(|e| validator::ValidationError::new("password").with_message(e.into()))
 }
 
 /// Checks that a liaison's country exists; returns it.
