@@ -200,6 +200,14 @@ async fn the_account_page_changes_the_password_and_ends_other_sign_ins() {
     assert_eq!(me.status, StatusCode::UNAUTHORIZED, "the other token ended");
     let listed = browser.text("#sign-ins tbody").await.to_lowercase();
     assert!(!listed.contains("api token"), "{listed}");
+    browser
+        .client
+        .execute(
+            "document.getElementById('password-heading').scrollIntoView();",
+            vec![],
+        )
+        .await
+        .expect("scroll to the password form");
     browser.screenshot("account").await;
 
     browser
