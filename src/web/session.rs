@@ -91,7 +91,9 @@ pub fn with_session_cookie(
 /// against this cookie instead (a double-submit token).
 pub const LOGIN_COOKIE: &str = "imet_login";
 
-/// The forms a visitor without a session may post.
+/// The forms of a visitor: the sign-in, and the forgotten-password and
+/// one-time-link forms, which carry the visitor cookie's token even when
+/// the browser is signed in.
 const VISITOR_FORMS: [&str; 4] = [
     "/login",
     "/account/forgot",
@@ -133,9 +135,10 @@ impl<S: Send + Sync> FromRequestParts<S> for ExpectedCsrf {
 
 /// Resolves the session cookie for every page and puts the [`Session`] in
 /// the request (a session awaiting a sign-in code only on [`CODE_PAGE`]).
-/// A POST gets the token its form must carry: the session's when there is
-/// one, the visitor cookie's on [`VISITOR_FORMS`]; any other POST is
-/// refused with the 403 page at once, its body unread.
+/// A POST gets the token its form must carry: the visitor cookie's on
+/// [`VISITOR_FORMS`] (on `/login` only without a session), the session's
+/// otherwise; a POST with neither is refused with the 403 page at once,
+/// its body unread.
 pub async fn load(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     let session = match cookie_value(request.headers(), COOKIE_NAME) {
@@ -147,12 +150,11 @@ pub async fn load(State(state): State<AppState>, mut request: Request, next: Nex
         None => None,
     };
     if request.method() == Method::POST {
+        let visitor_form = VISITOR_FORMS.contains(&path.as_str());
         let expected = match &session {
-            Some(session) => Some(session.csrf_token.clone()),
-            None if VISITOR_FORMS.contains(&path.as_str()) => {
-                cookie_value(request.headers(), LOGIN_COOKIE)
-            }
-            None => None,
+            Some(session) if path == "/login" || !visitor_form => Some(session.csrf_token.clone()),
+            _ if visitor_form => cookie_value(request.headers(), LOGIN_COOKIE),
+            _ => None,
         };
         let Some(expected) = expected else {
             return PageError::Csrf.into_response();

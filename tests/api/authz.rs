@@ -7,7 +7,8 @@
 //! is whatever the handler makes of it: anything but 401, 403, 404 or the
 //! sign-in page. A caller expecting 404 sends a valid body: a bad one is
 //! refused before the record is looked up, for a hidden record as for a
-//! missing one. Rows run in order; signing out comes last.
+//! missing one. Rows run in order; signing out comes last (the API's
+//! sign-out, then, signed in again, signing out everywhere).
 use std::collections::{BTreeMap, BTreeSet};
 
 use imet::{domain::fiscal_year::fiscal_year, web};
@@ -51,6 +52,18 @@ const API: &[Row] = &[
     ("POST",  "/api/v1/users",                                     [Anon, Pass, Deny, Deny, Deny]),
     ("GET",   "/api/v1/users/{id}",                                [Anon, Pass, Deny, Deny, Deny]),
     ("PATCH", "/api/v1/users/{id}",                                [Anon, Pass, Deny, Deny, Deny]),
+    ("POST",  "/api/v1/users/{id}/invite",                         [Anon, Pass, Deny, Deny, Deny]),
+    // Anyone may ask for a reset link or use one (an empty body is a 422).
+    ("POST",  "/api/v1/auth/forgot",                               [Pass, Pass, Pass, Pass, Pass]),
+    ("POST",  "/api/v1/auth/reset",                                [Pass, Pass, Pass, Pass, Pass]),
+    // One's own account, whatever the role.
+    ("POST",  "/api/v1/me/password",                               [Anon, Pass, Pass, Pass, Pass]),
+    ("POST",  "/api/v1/me/2fa",                                    [Anon, Pass, Pass, Pass, Pass]),
+    ("POST",  "/api/v1/me/2fa/confirm",                            [Anon, Pass, Pass, Pass, Pass]),
+    ("DELETE","/api/v1/me/2fa",                                    [Anon, Pass, Pass, Pass, Pass]),
+    ("GET",   "/api/v1/me/sessions",                               [Anon, Pass, Pass, Pass, Pass]),
+    // A spare token of the admin's: anyone else's is not found.
+    ("DELETE","/api/v1/me/sessions/{id}",                          [Anon, Pass, Hide, Hide, Hide]),
     ("GET",   "/api/v1/countries",                                 [Anon, Pass, Pass, Pass, Pass]),
     ("POST",  "/api/v1/countries",                                 [Anon, Pass, Deny, Deny, Deny]),
     ("GET",   "/api/v1/countries/{code}",                          [Anon, Pass, Pass, Pass, Hide]),
@@ -116,7 +129,13 @@ const API: &[Row] = &[
     ("GET",   "/api/v1/outbox",                                    [Anon, Pass, Deny, Deny, Deny]),
     ("POST",  "/api/v1/outbox/{id}/retry",                         [Anon, Pass, Deny, Deny, Deny]),
     ("POST",  "/api/v1/auth/logout",                               [Anon, Pass, Pass, Pass, Pass]),
+    // Signed in again after the sign-out.
+    ("DELETE","/api/v1/me/sessions",                               [Anon, Pass, Pass, Pass, Pass]),
 ];
+
+/// The rows that end the callers' sign-ins: each caller signs in again
+/// after them.
+const SIGNING_OUT: &[&str] = &["/api/v1/auth/logout", "/logout"];
 
 #[rustfmt::skip]
 const PAGES: &[Row] = &[
@@ -125,13 +144,33 @@ const PAGES: &[Row] = &[
     ("GET",   "/login",                                            [Pass,  Pass, Pass, Pass, Pass]),
     // An empty sign-in form is no credentials.
     ("POST",  "/login",                                            [Anon,  Anon, Anon, Anon, Anon]),
+    ("GET",   "/account",                                          [Login, Pass, Pass, Pass, Pass]),
+    ("POST",  "/account/password",                                 [Deny,  Pass, Pass, Pass, Pass]),
+    ("GET",   "/account/2fa",                                      [Login, Pass, Pass, Pass, Pass]),
+    ("POST",  "/account/2fa/start",                                [Deny,  Pass, Pass, Pass, Pass]),
+    ("POST",  "/account/2fa/confirm",                              [Deny,  Pass, Pass, Pass, Pass]),
+    ("POST",  "/account/2fa/off",                                  [Deny,  Pass, Pass, Pass, Pass]),
+    // A spare token of the admin's: anyone else's is not found.
+    ("POST",  "/account/sessions/{id}/end",                        [Deny,  Pass, Hide, Hide, Hide]),
     ("GET",   "/",                                                 [Login, Pass, Pass, Pass, Pass]),
+    // No sign-in awaits a code: back to the sign-in page (a visitor's post
+    // has no session to carry a CSRF token).
+    ("GET",   "/login/code",                                       [Login, Login, Login, Login, Login]),
+    ("POST",  "/login/code",                                       [Deny,  Login, Login, Login, Login]),
+    // A visitor's forms; a link's pages without a live token say it no longer works (410).
+    ("GET",   "/account/forgot",                                   [Pass,  Pass, Pass, Pass, Pass]),
+    ("POST",  "/account/forgot",                                   [Pass,  Pass, Pass, Pass, Pass]),
+    ("GET",   "/account/setup",                                    [Pass,  Pass, Pass, Pass, Pass]),
+    ("POST",  "/account/setup",                                    [Pass,  Pass, Pass, Pass, Pass]),
+    ("GET",   "/account/reset",                                    [Pass,  Pass, Pass, Pass, Pass]),
+    ("POST",  "/account/reset",                                    [Pass,  Pass, Pass, Pass, Pass]),
     ("GET",   "/users",                                            [Login, Pass, Deny, Deny, Deny]),
     ("POST",  "/users",                                            [Deny,  Pass, Deny, Deny, Deny]),
     ("GET",   "/users/new",                                        [Login, Pass, Deny, Deny, Deny]),
     ("POST",  "/users/{id}/active",                                [Deny,  Pass, Deny, Deny, Deny]),
     ("GET",   "/users/{id}/password",                              [Login, Pass, Deny, Deny, Deny]),
     ("POST",  "/users/{id}/password",                              [Deny,  Pass, Deny, Deny, Deny]),
+    ("POST",  "/users/{id}/invite",                                [Deny,  Pass, Deny, Deny, Deny]),
     ("GET",   "/countries",                                        [Login, Pass, Pass, Pass, Pass]),
     ("POST",  "/countries",                                        [Deny,  Pass, Deny, Deny, Deny]),
     ("GET",   "/countries/new",                                    [Login, Pass, Deny, Deny, Deny]),
@@ -207,6 +246,8 @@ const PAGES: &[Row] = &[
     ("POST",  "/outbox/{id}/retry",                                [Deny,  Pass, Deny, Deny, Deny]),
     // Signing out ends on the sign-in page.
     ("POST",  "/logout",                                           [Deny,  Login, Login, Login, Login]),
+    // Signed in again after the sign-out.
+    ("POST",  "/account/sessions/end-all",                         [Deny,  Login, Login, Login, Login]),
 ];
 
 const CALLERS: [&str; 5] = [
@@ -294,6 +335,33 @@ async fn exempt_pk(app: &TestApp, admin: &str, fy: i32) {
         )
         .await;
     assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+}
+
+/// The id of the sign-in of `token`, as `GET /me/sessions` lists it.
+async fn current_sign_in(app: &TestApp, token: &str) -> String {
+    let listed = app.get(token, "/api/v1/me/sessions").await;
+    listed
+        .body
+        .as_array()
+        .expect("sessions")
+        .iter()
+        .find(|s| s["current"] == true)
+        .expect("the current sign-in")["id"]
+        .as_str()
+        .expect("id")
+        .to_owned()
+}
+
+/// Signs `client` in as `email` (or not, for `None`) and opens a page with
+/// a form, for the CSRF token every POST carries.
+async fn sign_in_for_forms(client: &mut WebClient, email: Option<&str>) {
+    if let Some(email) = email {
+        client.sign_in(email, PASSWORD).await;
+    }
+    client.get("/login").await;
+    if email.is_some() {
+        client.get("/").await;
+    }
 }
 
 /// Whether `status` (and, for a redirect, `location`) is what `gate` says.
@@ -422,6 +490,8 @@ async fn every_route_answers_each_caller_as_its_gate_says() {
         .user(&c.admin, "spare@test.example", "program_officer", None)
         .await;
     let outbox = app.get(&c.admin, "/api/v1/outbox").await;
+    // A spare sign-in of the admin's, for the admin to end.
+    let spare_sign_in = current_sign_in(&app, &app.admin().await).await;
     let mut records = Records(BTreeMap::from([
         ("users", spare.to_string()),
         ("students", w.student.to_string()),
@@ -432,31 +502,48 @@ async fn every_route_answers_each_caller_as_its_gate_says() {
         ("fiscal_year", fy.to_string()),
         ("plans", plan.to_string()),
         ("lines", line.body["id"].to_string()),
+        ("sessions", spare_sign_in),
     ]));
 
     let mut wrong = Vec::new();
-    let tokens = [
+    let emails = [
         None,
-        Some(c.admin.as_str()),
-        Some(c.officer.as_str()),
-        Some(c.liaison_pk.as_str()),
-        Some(c.liaison_jo.as_str()),
+        Some(crate::helpers::ADMIN_EMAIL),
+        Some("officer@test.example"),
+        Some("liaison.pk@test.example"),
+        Some("liaison.jo@test.example"),
+    ];
+    let mut tokens = [
+        None,
+        Some(c.admin.clone()),
+        Some(c.officer.clone()),
+        Some(c.liaison_pk.clone()),
+        Some(c.liaison_jo.clone()),
     ];
     for (method, template, gates) in API {
         let path = records.path(template);
         let method = Method::from_bytes(method.as_bytes()).expect("method");
-        for ((gate, token), caller) in gates.iter().zip(tokens).zip(CALLERS) {
+        for ((gate, token), caller) in gates.iter().zip(&tokens).zip(CALLERS) {
             let body = match (&method, gate) {
                 (&Method::GET, _) => None,
                 (_, Hide) => Some(valid_body(template)),
                 _ => Some(json!({})),
             };
-            let answer = app.call(method.clone(), &path, token, body).await;
+            let answer = app
+                .call(method.clone(), &path, token.as_deref(), body)
+                .await;
             if !answers(*gate, answer.status, "") {
                 wrong.push(format!(
                     "{method} {path} as {caller}: {gate:?} expected, got {} {}",
                     answer.status, answer.body
                 ));
+            }
+        }
+        if SIGNING_OUT.contains(template) {
+            for (token, email) in tokens.iter_mut().zip(emails) {
+                if let Some(email) = email {
+                    *token = Some(app.login(email, PASSWORD).await);
+                }
             }
         }
     }
@@ -493,23 +580,14 @@ async fn every_route_answers_each_caller_as_its_gate_says() {
     records.0.insert("plans", plan_id.to_string());
     records.0.insert("lines", line.body["id"].to_string());
 
+    // Another spare sign-in of the admin's: the API rows ended the first.
+    let spare_sign_in = current_sign_in(&app, &app.admin().await).await;
+    records.0.insert("sessions", spare_sign_in);
+
     let mut clients = Vec::new();
-    for email in [
-        None,
-        Some(crate::helpers::ADMIN_EMAIL),
-        Some("officer@test.example"),
-        Some("liaison.pk@test.example"),
-        Some("liaison.jo@test.example"),
-    ] {
+    for email in emails {
         let mut client = WebClient::new(&app);
-        if let Some(email) = email {
-            client.sign_in(email, PASSWORD).await;
-        }
-        // A page with a form, for the CSRF token every POST carries.
-        client.get("/login").await;
-        if email.is_some() {
-            client.get("/").await;
-        }
+        sign_in_for_forms(&mut client, email).await;
         clients.push(client);
     }
     // The API's DELETE removed it (and signing out ended the admin's token);
@@ -528,6 +606,11 @@ async fn every_route_answers_each_caller_as_its_gate_says() {
                     page.status,
                     page.location()
                 ));
+            }
+        }
+        if SIGNING_OUT.contains(template) {
+            for (client, email) in clients.iter_mut().zip(emails) {
+                sign_in_for_forms(client, email).await;
             }
         }
     }

@@ -1,4 +1,5 @@
 //! Black-box tests through HTTP, one module per capability.
+mod accounts;
 mod approvals;
 mod auth;
 mod authz;

@@ -4,8 +4,8 @@
 //! the account replaces it, and both its issue and its use are audited.
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, prelude::*, sea_query::Expr,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, prelude::*, sea_query::Expr,
 };
 use serde_json::json;
 
@@ -88,7 +88,9 @@ async fn supersede<C: ConnectionTrait>(db: &C, user_id: i32, now: DateTime<Utc>)
 /// its earlier links stop working.
 pub async fn invite(ctx: &Context, actor: &Actor, user_id: i32) -> AppResult<()> {
     let txn = ctx.begin().await?;
+    // Locked: two invitations at once leave one live link.
     let account = user::Entity::find_by_id(user_id)
+        .lock_exclusive()
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::not_found("User"))?;
@@ -135,6 +137,11 @@ pub async fn forgot(ctx: &Context, email: &str, client_addr: &str) -> AppResult<
     let email = email.trim().to_lowercase();
     let now = ctx.clock.now();
     let txn = ctx.begin().await?;
+    if txn.get_database_backend() == DbBackend::Postgres {
+        // Parallel requests count one at a time (SQLite has one writer already).
+        txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({RESET_LOCK})"))
+            .await?;
+    }
     let recent = reset_request::Entity::find()
         .filter(reset_request::Column::ClientAddr.eq(client_addr))
         .filter(reset_request::Column::RequestedAt.gt(now - RESET_WINDOW))
@@ -170,13 +177,19 @@ pub async fn forgot(ctx: &Context, email: &str, client_addr: &str) -> AppResult<
     Ok(())
 }
 
+/// The advisory lock that orders reset requests on PostgreSQL.
+const RESET_LOCK: i64 = 0x1_3e70_5e5e;
+
 /// Queues the reset link of the active account of `email`, if there is
 /// one and it has had fewer than [`RESETS_PER_ACCOUNT`] in the last hour.
+/// The account's row is locked first, so parallel requests count its links
+/// one at a time.
 async fn send_reset(ctx: &Context, email: &str, now: DateTime<Utc>) -> AppResult<()> {
     let txn = ctx.begin().await?;
     let Some(account) = user::Entity::find()
         .filter(user::Column::Email.eq(email))
         .filter(user::Column::Active.eq(true))
+        .lock_exclusive()
         .one(&txn)
         .await?
     else {
@@ -248,6 +261,11 @@ pub async fn redeem(ctx: &Context, token: &str, password: &str) -> AppResult<Use
     password_rule("password", password, &account.email)?;
     let hash = auth::hash_password(password.to_owned()).await?;
     let txn = ctx.begin().await?;
+    // The account's row first, as every writer of its links takes them.
+    user::Entity::find_by_id(account.id)
+        .lock_exclusive()
+        .one(&txn)
+        .await?;
     let used = account_link::Entity::update_many()
         .col_expr(account_link::Column::UsedAt, Expr::value(now))
         .filter(account_link::Column::Id.eq(link.id))

@@ -3,6 +3,7 @@
 //! first right code turns it on and yields ten one-time recovery codes,
 //! shown once and stored as hashes. Turning it off takes a current code
 //! or a recovery code.
+use chrono::Utc;
 use qrcode::{QrCode, render::svg};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
@@ -126,9 +127,10 @@ fn enrolment(secret: &str, email: &str) -> AppResult<Enrolment> {
 }
 
 /// Turns two-factor sign-in on when `code` is the current code of the
-/// pending secret; answers the recovery codes, shown this once.
+/// pending secret; answers the recovery codes, shown this once. Codes are
+/// checked at the real time, as the authenticator app and the sign-in do.
 pub async fn confirm(ctx: &Context, caller: &Caller, code: &str) -> AppResult<RecoveryCodes> {
-    let now = ctx.clock.now();
+    let now = Utc::now();
     let txn = ctx.begin().await?;
     let account = account(&txn, caller).await?;
     if account.totp_secret.is_some() {
@@ -192,7 +194,8 @@ pub async fn confirm(ctx: &Context, caller: &Caller, code: &str) -> AppResult<Re
 }
 
 /// Turns two-factor sign-in off, given a current code or an unused
-/// recovery code (wrong ones count toward the sign-in throttle).
+/// recovery code (wrong ones count toward the sign-in throttle, which
+/// counts in real time, as the code does).
 pub async fn turn_off(
     ctx: &Context,
     caller: &Caller,
@@ -216,7 +219,7 @@ pub async fn turn_off(
             "Two-factor sign-in is not on.",
         ));
     };
-    let now = ctx.clock.now();
+    let now = Utc::now();
     let attempt = throttle::reserve_attempt(&ctx.db, &account.email, client_addr, now).await?;
     let txn = ctx.begin().await?;
     if !auth::accept_factor(&txn, &account, &secret, &factor, now).await? {
