@@ -26,7 +26,9 @@ async fn emailed_link(app: &TestApp, to: &str, page: &str, seen: usize) -> Strin
                 .filter_map(|p| {
                     let modified = p.metadata().ok()?.modified().ok()?;
                     let email = Email::parse(&std::fs::read_to_string(&p).ok()?);
-                    (email.header("to") == to).then_some((modified, email.text))
+                    // A file still being written has no end of its HTML part yet.
+                    let complete = email.html.contains("</html>");
+                    (email.header("to") == to && complete).then_some((modified, email.text))
                 })
                 .filter_map(|(at, text)| {
                     let start = text.find(&prefix)?;
