@@ -55,7 +55,10 @@ impl FromRequestParts<AppState> for CurrentUser {
 
 /// Whether `caller` must turn on two-factor sign-in before anything else.
 pub fn must_enrol(state: &AppState, caller: &Caller) -> bool {
-    !caller.second_factor && state.config.require_2fa.requires(caller.role)
+    state
+        .config
+        .require_2fa
+        .must_enrol(caller.role, caller.second_factor)
 }
 
 /// The authenticated caller, even one who must still turn on two-factor

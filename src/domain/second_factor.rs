@@ -24,12 +24,18 @@ named_enum! {
 }
 
 impl Policy {
-    /// Whether an account of `role` without a second factor must enrol first.
+    /// Whether an account of `role` must have a second factor.
     pub fn requires(self, role: Role) -> bool {
         match self {
             Self::Optional => false,
             Self::Staff => role.is_staff(),
         }
+    }
+
+    /// Whether an account of `role`, `enrolled` or not, must turn on
+    /// two-factor sign-in before it may do anything else.
+    pub fn must_enrol(self, role: Role, enrolled: bool) -> bool {
+        !enrolled && self.requires(role)
     }
 }
 
@@ -103,14 +109,20 @@ mod tests {
     #[test]
     fn who_must_enrol() {
         let cases = [
-            (Policy::Optional, Role::Admin, false),
-            (Policy::Optional, Role::CountryLiaison, false),
-            (Policy::Staff, Role::Admin, true),
-            (Policy::Staff, Role::ProgramOfficer, true),
-            (Policy::Staff, Role::CountryLiaison, false),
+            (Policy::Optional, Role::Admin, false, false),
+            (Policy::Optional, Role::CountryLiaison, false, false),
+            (Policy::Staff, Role::Admin, false, true),
+            (Policy::Staff, Role::Admin, true, false),
+            (Policy::Staff, Role::ProgramOfficer, false, true),
+            (Policy::Staff, Role::ProgramOfficer, true, false),
+            (Policy::Staff, Role::CountryLiaison, false, false),
         ];
-        for (policy, role, must) in cases {
-            assert_eq!(policy.requires(role), must, "{policy} {role}");
+        for (policy, role, enrolled, must) in cases {
+            assert_eq!(
+                policy.must_enrol(role, enrolled),
+                must,
+                "{policy} {role} enrolled: {enrolled}"
+            );
         }
         assert_eq!("staff".parse(), Ok(Policy::Staff));
         assert!("everyone".parse::<Policy>().is_err());

@@ -54,7 +54,7 @@ struct LoginPage {
 
 /// Where to go after signing in: a path of this site, starting with exactly
 /// one `/`, in printable ASCII without `\` (SPEC §8); anything else is `/`.
-pub fn safe_next(next: &str) -> &str {
+fn safe_next(next: &str) -> &str {
     let path_only = next.starts_with('/') && !next.starts_with("//");
     let printable = next.bytes().all(|b| b.is_ascii_graphic() && b != b'\\');
     if path_only && printable { next } else { "/" }
