@@ -132,7 +132,7 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
 }
 
 /// glibc raises its mmap threshold to the largest block freed so far: after
-/// the first sign-in, every argon2 buffer (19 MiB) would be carved from a heap
+/// the first sign-in, every argon2 buffer (12 MiB) would be carved from a heap
 /// arena and stay resident (peak RSS ~170 MB after the demo's sign-ins). A
 /// fixed threshold maps such blocks and gives them back when freed (~50 MB).
 /// Fewer arenas keep large list pages from leaving memory behind in each.
