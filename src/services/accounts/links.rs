@@ -135,6 +135,15 @@ pub async fn invite(ctx: &Context, actor: &Actor, user_id: i32) -> AppResult<()>
 /// email happen after the answer.
 pub async fn forgot(ctx: &Context, email: &str, client_addr: &str) -> AppResult<()> {
     let email = email.trim().to_lowercase();
+    if email.is_empty() {
+        return Err(AppError::field("email", "must be filled in"));
+    }
+    if email.chars().count() > MAX_EMAIL_LEN {
+        return Err(AppError::field(
+            "email",
+            format!("must be at most {MAX_EMAIL_LEN} characters"),
+        ));
+    }
     let now = ctx.clock.now();
     let txn = ctx.begin().await?;
     if txn.get_database_backend() == DbBackend::Postgres {
@@ -176,6 +185,9 @@ pub async fn forgot(ctx: &Context, email: &str, client_addr: &str) -> AppResult<
     });
     Ok(())
 }
+
+/// The longest email address an account can have.
+const MAX_EMAIL_LEN: usize = 254;
 
 /// The advisory lock that orders reset requests on PostgreSQL.
 const RESET_LOCK: i64 = 0x1_3e70_5e5e;

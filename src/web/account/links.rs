@@ -75,19 +75,6 @@ pub async fn forgot(
     WebForm(form): WebForm<ForgotForm>,
 ) -> PageResult {
     let (token, cookie) = visitor_token(&state, &headers);
-    if form.email.trim().is_empty() {
-        let errors = FormErrors::from_fields(
-            [(
-                "email".to_owned(),
-                vec!["Enter your email address".to_owned()],
-            )]
-            .into(),
-            &[("email", "Email address")],
-        );
-        let mut page = forgot_page(&token, errors, form.email, false);
-        *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-        return Ok(with_cookie(page, cookie));
-    }
     match links::forgot(&state, &form.email, &client).await {
         Ok(()) => Ok(with_cookie(
             forgot_page(&token, FormErrors::default(), form.email, true),
@@ -102,6 +89,12 @@ pub async fn forgot(
             *page.status_mut() = StatusCode::TOO_MANY_REQUESTS;
             page.headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+            Ok(with_cookie(page, cookie))
+        }
+        Err(AppError::Validation(fields)) => {
+            let errors = FormErrors::from_fields(fields, &[("email", "Email address")]);
+            let mut page = forgot_page(&token, errors, form.email, false);
+            *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(with_cookie(page, cookie))
         }
         Err(err) => Err(err.into()),

@@ -604,3 +604,25 @@ async fn a_link_used_twice_at_once_sets_one_password() {
     assert_token_invalid(&lost, "the second use at once");
     app.login(email, password).await;
 }
+
+#[tokio::test]
+async fn forgot_refuses_an_empty_or_overlong_email_and_counts_nothing() {
+    let app = spawn_app().await;
+    let long = format!("{}@test.example", "a".repeat(250));
+    for (email, what) in [
+        ("", "empty"),
+        ("   ", "blank"),
+        (long.as_str(), "255+ characters"),
+    ] {
+        assert_names(&forgot(&app, email).await, "email", what);
+    }
+    // None of them counted toward the address's 20 an hour.
+    for n in 0..20 {
+        let answer = forgot(&app, &format!("nobody{n}@test.example")).await;
+        assert_eq!(answer.status, StatusCode::ACCEPTED, "{n}: {}", answer.body);
+    }
+    assert_eq!(
+        forgot(&app, "nobody@test.example").await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
