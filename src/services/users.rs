@@ -35,6 +35,8 @@ pub struct UserView {
     pub role: Role,
     pub country_code: Option<String>,
     pub active: bool,
+    /// `false` until an invited person has chosen a password.
+    pub password_set: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -42,6 +44,7 @@ pub struct UserView {
 impl From<user::Model> for UserView {
     fn from(u: user::Model) -> Self {
         Self {
+            password_set: !u.password_hash.is_empty(),
             id: u.id,
             email: u.email,
             name: u.name,

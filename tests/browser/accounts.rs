@@ -75,6 +75,11 @@ async fn an_invited_liaison_chooses_a_password_through_the_emailed_link() {
             .await
             .contains("An invitation to choose a password is on its way"),
     );
+    let listed = browser.text("tbody").await.to_lowercase();
+    assert!(
+        listed.contains("sara.qureshi@test.example country liaison pk invited"),
+        "{listed}"
+    );
     sign_out(&browser).await;
 
     let link = emailed_link(&app, "sara.qureshi@test.example", "/account/setup", 0).await;
@@ -234,6 +239,15 @@ fn code(secret: &str, email: &str, steps: i64) -> String {
         .to_string()
 }
 
+/// A code that none of the steps accepted around now gives.
+fn wrong_code(secret: &str, email: &str) -> String {
+    let accepted: Vec<String> = (-2..=2).map(|steps| code(secret, email, steps)).collect();
+    (0..)
+        .map(|n| format!("{:06}", 123_456 + n))
+        .find(|candidate| !accepted.contains(candidate))
+        .expect("a code not accepted")
+}
+
 #[tokio::test]
 async fn an_officer_must_enrol_in_two_factor_sign_in_and_then_signs_in_with_a_code() {
     let app = spawn_app_with(|config| config.require_2fa = Policy::Staff).await;
@@ -264,14 +278,10 @@ async fn an_officer_must_enrol_in_two_factor_sign_in_and_then_signs_in_with_a_co
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
 
     let browser = Browser::open(&app).await;
-    browser.goto("/login?next=%2Fnominations").await;
-    browser.fill("#email", officer).await;
-    browser.fill("#password", PASSWORD).await;
-    browser
-        .click("form[action='/login'] button[type=submit]")
-        .await;
     // Sent to enrolment before anything else.
-    browser.expect_heading("Two-factor sign-in").await;
+    browser
+        .sign_in(officer, PASSWORD, "Two-factor sign-in")
+        .await;
     browser.goto("/nominations").await;
     browser.expect_heading("Two-factor sign-in").await;
     assert_eq!(browser.path().await, "/account/2fa");
@@ -290,7 +300,7 @@ async fn an_officer_must_enrol_in_two_factor_sign_in_and_then_signs_in_with_a_co
             .unwrap()
     );
     browser.screenshot("two-factor-enrolment").await;
-    browser.fill("#code", "000000").await;
+    browser.fill("#code", &wrong_code(&secret, officer)).await;
     browser
         .click("form[action='/account/2fa/confirm'] button")
         .await;
@@ -325,7 +335,7 @@ async fn an_officer_must_enrol_in_two_factor_sign_in_and_then_signs_in_with_a_co
         .click("form[action='/login'] button[type=submit]")
         .await;
     browser.expect_heading("Enter your sign-in code").await;
-    browser.fill("#code", "123456").await;
+    browser.fill("#code", &wrong_code(&secret, officer)).await;
     browser.click("main form button[type=submit]").await;
     browser.expect_heading("Enter your sign-in code").await;
     assert!(
@@ -341,13 +351,9 @@ async fn an_officer_must_enrol_in_two_factor_sign_in_and_then_signs_in_with_a_co
 
     // A recovery code signs in once.
     for attempt in 0..2 {
-        browser.goto("/login").await;
-        browser.fill("#email", officer).await;
-        browser.fill("#password", PASSWORD).await;
         browser
-            .click("form[action='/login'] button[type=submit]")
+            .sign_in(officer, PASSWORD, "Enter your sign-in code")
             .await;
-        browser.expect_heading("Enter your sign-in code").await;
         browser.click("details summary").await;
         browser.fill("#recovery_code", &recovery[0]).await;
         browser.click("main form button[type=submit]").await;

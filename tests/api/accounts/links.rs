@@ -32,6 +32,7 @@ async fn invite_new(app: &TestApp, admin: &str, email: &str) -> i64 {
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
     assert!(created.body.get("password_hash").is_none());
+    assert_eq!(created.body["password_set"], false, "{}", created.body);
     created.body["id"].as_i64().expect("id")
 }
 
@@ -113,6 +114,7 @@ async fn an_invitation_link_sets_the_first_password_once() {
     assert_eq!(set.status, StatusCode::OK, "{}", set.body);
     assert_eq!(set.body["id"], id);
     assert_eq!(set.body["email"], email);
+    assert_eq!(set.body["password_set"], true, "{}", set.body);
     assert!(set.body.get("password_hash").is_none());
     let token = app.login(email, "my chosen passphrase").await;
     assert_eq!(my_id(&app, &token).await, id);
