@@ -152,6 +152,9 @@ fn set_password_page(csrf: &str, link: LinkFor, token: String, errors: FormError
     if has_errors {
         *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }
+    // It holds a live token: no cache along the way may keep it.
+    page.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     page
 }
 

@@ -109,6 +109,16 @@ async fn an_invitation_link_sets_the_first_password_once() {
         "the superseded invitation",
     );
 
+    // Its page holds the live token: no cache may keep it.
+    let page = app
+        .client
+        .get(app.url(&format!("{SETUP}?token={second}")))
+        .send()
+        .await
+        .expect("the link's page");
+    assert_eq!(page.status(), StatusCode::OK);
+    assert_eq!(page.headers()["cache-control"], "no-store");
+
     // The live link sets the password, signs in with it, and works once.
     let set = redeem(&app, &second, "my chosen passphrase").await;
     assert_eq!(set.status, StatusCode::OK, "{}", set.body);
