@@ -97,10 +97,10 @@ pub struct ForgotRequest {
 
 /// Ask for a password reset link. The answer is the same, in the same
 /// time, whether or not the account exists; an existing active account is
-/// emailed a one-time link valid for an hour (at most 3 an hour).
+/// emailed a one-time link valid for an hour (at most 3 an hour per
+/// account, and 20 requests an hour per client address are acted on).
 #[utoipa::path(post, path = "/auth/forgot", tag = "auth", request_body = ForgotRequest,
-    responses((status = 202, description = "If an account exists for the email, a link was sent to it."),
-              (status = 429, description = "Over 20 requests from this client address within an hour.")))]
+    responses((status = 202, description = "If an account exists for the email, a link was sent to it.")))]
 async fn forgot_password(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,

@@ -19,7 +19,6 @@ use crate::{
     web::{
         auth::{visitor_token, with_cookie},
         error::{PageError, PageResult, render},
-        format::wait_time,
         forms::{FormErrors, WebForm},
         layout::Layout,
     },
@@ -80,17 +79,6 @@ pub async fn forgot(
             forgot_page(&token, FormErrors::default(), form.email, true),
             cookie,
         )),
-        Err(AppError::TooManyRequests { retry_after_secs }) => {
-            let message = format!(
-                "Too many reset requests from your network. Wait {} and try again.",
-                wait_time(retry_after_secs)
-            );
-            let mut page = forgot_page(&token, FormErrors::form(message), form.email, false);
-            *page.status_mut() = StatusCode::TOO_MANY_REQUESTS;
-            page.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
-            Ok(with_cookie(page, cookie))
-        }
         Err(AppError::Validation(fields)) => {
             let errors = FormErrors::from_fields(fields, &[("email", "Email address")]);
             let mut page = forgot_page(&token, errors, form.email, false);
