@@ -181,6 +181,19 @@ impl WriteTxn {
         Ok(())
     }
 
+    /// Makes every transaction that takes the same `lock` wait for this one
+    /// to end, so that what it reads stays true until it commits: an
+    /// advisory lock on PostgreSQL; nothing on SQLite, whose write
+    /// transactions run one at a time already.
+    pub async fn serialize_on(&self, lock: i64) -> Result<(), DbErr> {
+        if self.txn.get_database_backend() == DbBackend::Postgres {
+            self.txn
+                .execute_unprepared(&format!("SELECT pg_advisory_xact_lock({lock})"))
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Rolls back, then lets the next writer in.
     pub async fn rollback(self) -> Result<(), DbErr> {
         self.txn.rollback().await

@@ -8,7 +8,6 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
     prelude::*, sea_query::Expr,
 };
-use sha2::{Digest, Sha256};
 
 use crate::{
     db::{
@@ -18,7 +17,7 @@ use crate::{
     domain::actor::Actor,
     entities::{user, web_session},
     error::AppResult,
-    services::auth::{self, Caller, SignIn, SignInFrom},
+    services::auth::{self, Caller, SignIn, SignInFrom, random_token, token_hash},
 };
 
 /// How long the sign-in page waits for the second factor's code after a
@@ -42,14 +41,6 @@ pub struct Session {
 pub struct NewSession {
     pub cookie_id: String,
     pub session: Session,
-}
-
-fn random_hex() -> String {
-    hex::encode(rand::random::<[u8; 32]>())
-}
-
-fn id_hash(cookie_id: &str) -> String {
-    hex::encode(Sha256::digest(cookie_id.as_bytes()))
 }
 
 /// Starts a session for `user` that expires after `ttl`.
@@ -109,11 +100,11 @@ async fn insert<C: ConnectionTrait>(
         .filter(web_session::Column::ExpiresAt.lt(now))
         .exec(db)
         .await?;
-    let cookie_id = random_hex();
+    let cookie_id = random_token();
     let row = web_session::ActiveModel {
-        id_hash: Set(id_hash(&cookie_id)),
+        id_hash: Set(token_hash(&cookie_id)),
         user_id: Set(Some(user_id)),
-        csrf_token: Set(random_hex()),
+        csrf_token: Set(random_token()),
         flash: Set(None),
         created_at: Set(now),
         expires_at: Set(now + ttl),
@@ -134,7 +125,7 @@ async fn insert<C: ConnectionTrait>(
 pub async fn resolve(db: &DatabaseConnection, cookie_id: &str) -> AppResult<Option<Session>> {
     let Some((row, account)) = web_session::Entity::find()
         .find_also_related(user::Entity)
-        .filter(web_session::Column::IdHash.eq(id_hash(cookie_id)))
+        .filter(web_session::Column::IdHash.eq(token_hash(cookie_id)))
         .filter(web_session::Column::ExpiresAt.gt(Utc::now()))
         .one(db)
         .await?

@@ -93,7 +93,7 @@ pub fn visitor_token(state: &AppState, headers: &HeaderMap) -> (String, Option<H
     match login_token(headers) {
         Some(token) => (token, None),
         None => {
-            let token = hex::encode(rand::random::<[u8; 32]>());
+            let token = auth::random_token();
             let cookie = login_cookie(state, &token);
             (token, Some(cookie))
         }

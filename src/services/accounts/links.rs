@@ -4,7 +4,7 @@
 //! the account replaces it, and both its issue and its use are audited.
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
     PaginatorTrait, QueryFilter, QuerySelect, prelude::*, sea_query::Expr,
 };
 use serde_json::json;
@@ -146,11 +146,8 @@ pub async fn forgot(ctx: &Context, email: &str, client_addr: &str) -> AppResult<
     }
     let now = ctx.clock.now();
     let txn = ctx.begin().await?;
-    if txn.get_database_backend() == DbBackend::Postgres {
-        // Parallel requests count one at a time (SQLite has one writer already).
-        txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({RESET_LOCK})"))
-            .await?;
-    }
+    // Parallel requests count one at a time.
+    txn.serialize_on(RESET_LOCK).await?;
     let recent = reset_request::Entity::find()
         .filter(reset_request::Column::ClientAddr.eq(client_addr))
         .filter(reset_request::Column::RequestedAt.gt(now - RESET_WINDOW))
@@ -188,7 +185,7 @@ pub async fn forgot(ctx: &Context, email: &str, client_addr: &str) -> AppResult<
 /// The longest email address an account can have.
 const MAX_EMAIL_LEN: usize = 254;
 
-/// The advisory lock that orders reset requests on PostgreSQL.
+/// The lock that orders reset requests.
 const RESET_LOCK: i64 = 0x1_3e70_5e5e;
 
 /// Queues the reset link of the active account of `email`, if there is

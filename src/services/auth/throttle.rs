@@ -4,8 +4,8 @@
 //! database, so several instances agree on them.
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, prelude::*, sea_query::Expr,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, prelude::*, sea_query::Expr,
 };
 use serde_json::json;
 
@@ -24,7 +24,7 @@ pub const ACCOUNT_FAILURE_LIMIT: usize = 5;
 pub const CLIENT_FAILURE_LIMIT: usize = 20;
 pub const THROTTLE_WINDOW: Duration = Duration::minutes(15);
 
-/// The advisory lock that orders sign-in attempts on PostgreSQL.
+/// The lock that orders sign-in attempts.
 const SIGN_IN_LOCK: i64 = 0x1_3e70_516e;
 
 /// Records an attempt as a failure before its secret is checked, or
@@ -39,11 +39,7 @@ pub async fn reserve_attempt(
     now: DateTime<Utc>,
 ) -> AppResult<i32> {
     let txn = db::write_txn(db).await?;
-    if txn.get_database_backend() == DbBackend::Postgres {
-        // SQLite runs one write transaction at a time already.
-        txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({SIGN_IN_LOCK})"))
-            .await?;
-    }
+    txn.serialize_on(SIGN_IN_LOCK).await?;
     if let Err(throttled) = check_throttle(&txn, email, client_addr, now).await {
         if matches!(throttled, AppError::TooManyRequests { .. }) {
             audit_failure(&txn, email, client_addr, "throttled").await?;
