@@ -10,6 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use crate::{
+    config::Config,
     db,
     db::audit::{self, Change, snapshot},
     db::pagination::{Cursor, Page},
@@ -21,7 +22,10 @@ use crate::{
     },
     entities::{country, user},
     error::{AppError, AppResult, ConflictCode},
-    mail::{self, templates::Welcome},
+    mail::{
+        self,
+        templates::{OneTimeLink, Welcome},
+    },
     services::Context,
     services::{accounts, auth},
 };
@@ -178,16 +182,28 @@ pub async fn create(state: &Context, actor: Option<&Actor>, new: NewUser) -> App
     } else {
         None
     };
+    queue_welcome(&txn, &state.config, &view, country.as_ref(), setup).await?;
+    state.commit(txn).await?;
+    Ok(view)
+}
+
+/// Queues the welcome email of `user` (a liaison of `country`), with the
+/// link of an invitation when `setup` holds one.
+pub async fn queue_welcome<C: ConnectionTrait>(
+    db: &C,
+    config: &Config,
+    user: &UserView,
+    country: Option<&country::Model>,
+    setup: Option<OneTimeLink>,
+) -> AppResult<()> {
     let welcome = Welcome {
-        name: view.name.clone(),
-        email: view.email.clone(),
-        role: new.role,
+        name: user.name.clone(),
+        email: user.email.clone(),
+        role: user.role,
         country: country.map(|c| format!("{} ({})", c.name, c.code)),
         setup,
     };
-    mail::enqueue(&txn, &state.config, vec![view.email.clone()], &welcome).await?;
-    state.commit(txn).await?;
-    Ok(view)
+    mail::enqueue(db, config, vec![user.email.clone()], &welcome).await
 }
 
 /// Applies an admin's changes to an account.

@@ -16,17 +16,17 @@ use crate::{
         account_link::{LinkPurpose, RESET_WINDOW, RESETS_PER_ACCOUNT, RESETS_PER_CLIENT},
         actor::Actor,
     },
-    entities::{account_link, reset_request, user},
+    entities::{account_link, country, reset_request, user},
     error::{AppError, AppResult, ConflictCode},
     mail::{
         self,
-        templates::{OneTimeLink, PasswordReset, Welcome},
+        templates::{OneTimeLink, PasswordReset},
     },
     services::{
         Context,
         accounts::password_rule,
         auth::{self, random_token, token_hash},
-        users::UserView,
+        users::{self, UserView},
     },
 };
 
@@ -111,20 +111,11 @@ pub async fn invite(ctx: &Context, actor: &Actor, user_id: i32) -> AppResult<()>
     )
     .await?;
     let country = match &account.country_code {
-        Some(code) => crate::entities::country::Entity::find_by_id(code.as_str())
-            .one(&txn)
-            .await?
-            .map(|c| format!("{} ({})", c.name, c.code)),
+        Some(code) => country::Entity::find_by_id(code.as_str()).one(&txn).await?,
         None => None,
     };
-    let welcome = Welcome {
-        name: account.name.clone(),
-        email: account.email.clone(),
-        role: account.role,
-        country,
-        setup: Some(link),
-    };
-    mail::enqueue(&txn, &ctx.config, vec![account.email], &welcome).await?;
+    let user = UserView::from(account);
+    users::queue_welcome(&txn, &ctx.config, &user, country.as_ref(), Some(link)).await?;
     ctx.commit(txn).await
 }
 

@@ -5,8 +5,8 @@
 use askama::Template;
 use axum::{
     extract::{Query, State},
-    http::{HeaderMap, HeaderValue, StatusCode, header},
-    response::{IntoResponse, Redirect, Response},
+    http::{HeaderMap, HeaderValue, header},
+    response::{IntoResponse, Redirect},
 };
 use serde::Deserialize;
 
@@ -18,7 +18,7 @@ use crate::{
     services::accounts::links::{self, LinkFor},
     web::{
         auth::{visitor_token, with_cookie},
-        error::{PageError, PageResult, render},
+        error::{PageError, PageResult, render_form},
         forms::{FormErrors, WebForm},
         layout::Layout,
     },
@@ -39,29 +39,32 @@ struct ForgotPage {
     sent: bool,
 }
 
-fn forgot_page(token: &str, errors: FormErrors, email: String, sent: bool) -> Response {
+/// The form (422 while it has errors), or the answer once sent.
+fn forgot_page(token: &str, errors: FormErrors, email: String, sent: bool) -> PageResult {
     let title = if sent {
         "Check your email"
     } else {
         "Reset your password"
     };
-    render(&ForgotPage {
+    let has_errors = !errors.is_empty();
+    let page = ForgotPage {
         layout: Layout {
             csrf_token: token.to_owned(),
             ..Layout::bare(title)
         }
-        .with_errors(!errors.is_empty()),
+        .with_errors(has_errors),
         errors,
         email,
         sent,
-    })
+    };
+    render_form(&page, has_errors)
 }
 
 /// `GET /account/forgot`
 pub async fn forgot_form(State(state): State<AppState>, headers: HeaderMap) -> PageResult {
     let (token, cookie) = visitor_token(&state, &headers);
     Ok(with_cookie(
-        forgot_page(&token, FormErrors::default(), String::new(), false),
+        forgot_page(&token, FormErrors::default(), String::new(), false)?,
         cookie,
     ))
 }
@@ -74,19 +77,14 @@ pub async fn forgot(
     WebForm(form): WebForm<ForgotForm>,
 ) -> PageResult {
     let (token, cookie) = visitor_token(&state, &headers);
-    match links::forgot(&state, &form.email, &client).await {
-        Ok(()) => Ok(with_cookie(
-            forgot_page(&token, FormErrors::default(), form.email, true),
-            cookie,
-        )),
-        Err(AppError::Validation(fields)) => {
-            let errors = FormErrors::from_fields(fields, &[("email", "Email address")]);
-            let mut page = forgot_page(&token, errors, form.email, false);
-            *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(with_cookie(page, cookie))
+    let page = match links::forgot(&state, &form.email, &client).await {
+        Ok(()) => forgot_page(&token, FormErrors::default(), form.email, true)?,
+        Err(err) => {
+            let errors = FormErrors::from_error(err, &[("email", "Email address")])?;
+            forgot_page(&token, errors, form.email, false)?
         }
-        Err(err) => Err(err.into()),
-    }
+    };
+    Ok(with_cookie(page, cookie))
 }
 
 #[derive(Deserialize, Default)]
@@ -116,7 +114,8 @@ struct SetPasswordPage {
     password_hint: &'static str,
 }
 
-fn set_password_page(csrf: &str, link: LinkFor, token: String, errors: FormErrors) -> Response {
+/// The form (422 while it has errors), never cached: it holds a live token.
+fn set_password_page(csrf: &str, link: LinkFor, token: String, errors: FormErrors) -> PageResult {
     let invitation = link.purpose == LinkPurpose::Invitation;
     let title = if invitation {
         "Choose your password"
@@ -124,7 +123,7 @@ fn set_password_page(csrf: &str, link: LinkFor, token: String, errors: FormError
         "Choose a new password"
     };
     let has_errors = !errors.is_empty();
-    let mut page = render(&SetPasswordPage {
+    let page = SetPasswordPage {
         layout: Layout {
             csrf_token: csrf.to_owned(),
             ..Layout::bare(title)
@@ -136,14 +135,11 @@ fn set_password_page(csrf: &str, link: LinkFor, token: String, errors: FormError
         link,
         token,
         password_hint: PASSWORD_HINT,
-    });
-    if has_errors {
-        *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    // It holds a live token: no cache along the way may keep it.
+    };
+    let mut page = render_form(&page, has_errors)?;
     page.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    page
+    Ok(page)
 }
 
 /// `GET /account/setup?token=…` and `GET /account/reset?token=…`: the form
@@ -156,7 +152,7 @@ pub async fn link_form(
     let link = links::peek(&state.db, &query.token, state.clock.now()).await?;
     let (csrf, cookie) = visitor_token(&state, &headers);
     Ok(with_cookie(
-        set_password_page(&csrf, link, query.token, FormErrors::default()),
+        set_password_page(&csrf, link, query.token, FormErrors::default())?,
         cookie,
     ))
 }
@@ -175,7 +171,7 @@ pub async fn set_password(
             let (csrf, cookie) = visitor_token(&state, &headers);
             let errors = FormErrors::from_fields(fields, &[("password", "Password")]);
             Ok(with_cookie(
-                set_password_page(&csrf, link, form.token, errors),
+                set_password_page(&csrf, link, form.token, errors)?,
                 cookie,
             ))
         }
