@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 use crate::{
     helpers::{ADMIN_EMAIL, PASSWORD, TestApp, cast, eventually, spawn_app, spawn_app_with},
-    smtp::{Email, SmtpServer},
+    smtp::{SmtpServer, eml_files_to},
 };
 
 /// Every message in the outbox, newest first (as an admin sees it).
@@ -118,13 +118,7 @@ async fn without_smtp_the_welcome_email_is_an_eml_file() {
     create_user(&app, &admin, "filed@test.example").await;
     let dir = app.config.mail_dir();
     let email = eventually("an .eml file to filed@test.example", || async {
-        std::fs::read_dir(&dir)
-            .ok()?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "eml"))
-            .filter_map(|p| std::fs::read_to_string(p).ok())
-            .map(|raw| Email::parse(&raw))
-            .find(|e| e.header("to") == "filed@test.example")
+        eml_files_to(&dir, "filed@test.example").into_iter().next()
     })
     .await;
     assert_eq!(email.header("subject"), "Your IMET enrollment account");

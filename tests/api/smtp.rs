@@ -136,6 +136,26 @@ impl Drop for SmtpServer {
     }
 }
 
+/// The complete emails to `address` among the `.eml` files the file
+/// transport wrote into `dir`, oldest first. A file still being written
+/// (no end of its HTML part yet) is left out.
+pub fn eml_files_to(dir: &Path, address: &str) -> Vec<Email> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<(std::time::SystemTime, Email)> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+        .filter_map(|p| {
+            let written = p.metadata().ok()?.modified().ok()?;
+            Some((written, Email::parse(&std::fs::read_to_string(p).ok()?)))
+        })
+        .filter(|(_, e)| e.header("to") == address && e.html.contains("</html>"))
+        .collect();
+    files.sort_by_key(|(written, _)| *written);
+    files.into_iter().map(|(_, email)| email).collect()
+}
+
 /// A parsed email: headers, and the text and HTML parts of a
 /// multipart/alternative body (or the single part it has).
 #[derive(Clone, Debug)]

@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::{
     common::{ADMIN_EMAIL, PASSWORD, TestApp, eventually, spawn_app, spawn_app_with},
     driver::Browser,
-    smtp::Email,
+    smtp::eml_files_to,
 };
 
 /// The path (and query) of the newest link to `page` emailed to `to`, as
@@ -19,28 +19,18 @@ async fn emailed_link(app: &TestApp, to: &str, page: &str, seen: usize) -> Strin
     eventually(
         &format!("email {} to {to} with a link to {page}", seen + 1),
         || async {
-            let mut links: Vec<(std::time::SystemTime, String)> = std::fs::read_dir(&dir)
-                .ok()?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "eml"))
-                .filter_map(|p| {
-                    let modified = p.metadata().ok()?.modified().ok()?;
-                    let email = Email::parse(&std::fs::read_to_string(&p).ok()?);
-                    // A file still being written has no end of its HTML part yet.
-                    let complete = email.html.contains("</html>");
-                    (email.header("to") == to && complete).then_some((modified, email.text))
-                })
-                .filter_map(|(at, text)| {
-                    let start = text.find(&prefix)?;
-                    let link: String = text[start..]
+            let links: Vec<String> = eml_files_to(&dir, to)
+                .into_iter()
+                .filter_map(|email| {
+                    let start = email.text.find(&prefix)?;
+                    let link: String = email.text[start..]
                         .chars()
                         .take_while(|c| !c.is_whitespace())
                         .collect();
-                    Some((at, link))
+                    Some(link)
                 })
                 .collect();
-            links.sort();
-            (links.len() > seen).then(|| links.pop().map(|(_, link)| link))?
+            (links.len() > seen).then(|| links.last().cloned())?
         },
     )
     .await

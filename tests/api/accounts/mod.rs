@@ -15,23 +15,13 @@ use serde_json::{Value, json};
 
 use crate::{
     helpers::{Answer, TestApp, eventually},
-    smtp::Email,
+    smtp::{Email, eml_files_to},
 };
 
 /// Every complete email written so far to `address` (the test app has no
 /// SMTP server: the mail worker writes `.eml` files into its data dir).
 pub fn emails_to(app: &TestApp, address: &str) -> Vec<Email> {
-    let Ok(entries) = std::fs::read_dir(app.config.mail_dir()) else {
-        return Vec::new();
-    };
-    entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
-        .filter_map(|p| std::fs::read_to_string(p).ok())
-        .map(|raw| Email::parse(&raw))
-        // A file still being written has no end of its HTML part yet.
-        .filter(|e| e.header("to") == address && e.html.contains("</html>"))
-        .collect()
+    eml_files_to(&app.config.mail_dir(), address)
 }
 
 /// Waits until `count` emails have reached `address`; returns them all.
